@@ -1,0 +1,1 @@
+"""Achyk Atlas: the logic behind the app. Plain Python; this package never imports streamlit."""
