@@ -24,14 +24,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from atlas.i18n import Msg, N_
+from atlas.i18n import N_, Msg
 from atlas.paths import GEO
 
 OSH_AREA_KM2 = 182.5
 OSH_RADIUS_KM = round(math.sqrt(OSH_AREA_KM2 / math.pi), 1)
 OSH_RULE = Msg(
-    N_("Points within {km} km of Osh city centre (a circle with the city's area, {area} km²) are counted "
-       "as Osh city; the map has no boundary for the city."),
+    N_(
+        "Points within {km} km of Osh city centre (a circle with the city's area, {area} km²) are counted "
+        "as Osh city; the map has no boundary for the city."
+    ),
     {"km": OSH_RADIUS_KM, "area": OSH_AREA_KM2},
 )
 _EARTH_KM = 6371.0088
@@ -109,10 +111,16 @@ class PointsResult:
         c = self.counts()
         out = [OSH_RULE] if (self.codes == "KG-GO").any() else []
         if c["swapped"]:
-            out.append(Msg(N_("{n} points have latitude and longitude swapped; they can be swapped back."),
-                           {"n": c["swapped"]}))
+            out.append(
+                Msg(
+                    N_("{n} points have latitude and longitude swapped; they can be swapped back."),
+                    {"n": c["swapped"]},
+                )
+            )
         if c["outside"]:
-            out.append(Msg(N_("{n} points lie outside Kyrgyzstan and are left off the map."), {"n": c["outside"]}))
+            out.append(
+                Msg(N_("{n} points lie outside Kyrgyzstan and are left off the map."), {"n": c["outside"]})
+            )
         if c["blank"]:
             out.append(Msg(N_("{n} rows have no coordinates."), {"n": c["blank"]}))
         return out
@@ -144,5 +152,8 @@ def locate_points(lat: pd.Series, lon: pd.Series) -> PointsResult:
         swapped[rest] = codes_for(y[rest], x[rest]) != None  # noqa: E711
     status = np.where(blank, "blank", np.where(inside, "inside", np.where(swapped, "swapped", "outside")))
     return PointsResult(
-        lat=la, lon=lo, status=pd.Series(status, index=la.index), codes=pd.Series(codes, index=la.index, dtype=object)
+        lat=la,
+        lon=lo,
+        status=pd.Series(status, index=la.index),
+        codes=pd.Series(codes, index=la.index, dtype=object),
     )

@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 
 from atlas import gazetteer
 from atlas.errors import UserError
-from atlas.i18n import Msg, N_
+from atlas.i18n import N_, Msg
 
 #: A fuzzy score (0-100, rapidfuzz ratio) at or above this is taken as a match (marked uncertain).
 FUZZY_ACCEPT = 86.0
@@ -58,9 +58,22 @@ _NOISE_WORDS = frozenset("of the кр kr респ".split())
 # Russian/transliterated adjectival endings: "Ошская" = of Osh, meaning the oblast.
 _ADJ = re.compile(r"(?:ская|ский|скaя|skaya|skaja|skaia|skaya|skay|sky)$")
 _TOTALS = (
-    "всего", "итого", "бардыгы", "баары", "жыйынтык", "total", "grand total", "кыргызская республика",
-    "кыргыз республикасы", "kyrgyz republic", "kyrgyzstan", "кыргызстан", "по республике",
-    "республика боюнча", "кр", "республика",
+    "всего",
+    "итого",
+    "бардыгы",
+    "баары",
+    "жыйынтык",
+    "total",
+    "grand total",
+    "кыргызская республика",
+    "кыргыз республикасы",
+    "kyrgyz republic",
+    "kyrgyzstan",
+    "кыргызстан",
+    "по республике",
+    "республика боюнча",
+    "кр",
+    "республика",
 )
 # Stems that name both an oblast and a city: without "city"/"oblast" the value is ambiguous.
 _AMBIGUOUS = {"ош": ("KG-O", "KG-GO"), "osh": ("KG-O", "KG-GO")}
@@ -375,8 +388,10 @@ def batken_warnings(codes: pd.Series, years: pd.Series) -> list[Msg]:
     if "KG-O" in old_codes and "KG-B" not in old_codes:
         return [
             Msg(
-                N_("Rows before {year} show Osh oblast but no Batken: Batken oblast was part of Osh "
-                   "oblast then, so Osh oblast's figures for those years include Batken."),
+                N_(
+                    "Rows before {year} show Osh oblast but no Batken: Batken oblast was part of Osh "
+                    "oblast then, so Osh oblast's figures for those years include Batken."
+                ),
                 {"year": BATKEN_SPLIT_YEAR},
             )
         ]
@@ -404,7 +419,9 @@ def _column_match_share(col: pd.Series) -> float:
     counts = col.dropna().value_counts()
     if counts.empty or len(counts) > 300:
         return 0.0
-    hits = sum(n for raw, n in counts.items() if match_value(raw).method in ("code", "alias", "fuzzy", "ambiguous"))
+    hits = sum(
+        n for raw, n in counts.items() if match_value(raw).method in ("code", "alias", "fuzzy", "ambiguous")
+    )
     return hits / counts.sum()
 
 
@@ -433,8 +450,12 @@ def aggregate_by_region(
     {'KG-T': {'value': 3.0, 'rows': 2}}
     """
     if how not in AGGREGATIONS:
-        raise UserError(Msg(N_("Unknown aggregation {how}; use one of {valid}."),
-                            {"how": how, "valid": ", ".join(AGGREGATIONS)}))
+        raise UserError(
+            Msg(
+                N_("Unknown aggregation {how}; use one of {valid}."),
+                {"how": how, "valid": ", ".join(AGGREGATIONS)},
+            )
+        )
     key = pd.Series(codes.to_numpy(), index=df.index, name="code")
     values = df[value_col] if value_col else pd.Series(1.0, index=df.index)
     grouped = values.groupby(key, sort=False, dropna=True)

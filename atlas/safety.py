@@ -23,7 +23,7 @@ import io
 import zipfile
 
 from atlas.errors import UserError
-from atlas.i18n import Msg, N_
+from atlas.i18n import N_, Msg
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 2_000_000
@@ -80,7 +80,9 @@ def check_rows(n: int) -> None:
     >>> check_rows(10)
     """
     if n > MAX_ROWS:
-        raise UserError(Msg(N_("The file has {rows} rows; the limit is {limit}."), {"rows": n, "limit": MAX_ROWS}))
+        raise UserError(
+            Msg(N_("The file has {rows} rows; the limit is {limit}."), {"rows": n, "limit": MAX_ROWS})
+        )
 
 
 def check_vertices(n: int) -> None:
@@ -130,7 +132,9 @@ def _looks_utf16(data: bytes) -> bool:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return True
     sample = data[:2000]
-    return len(sample) > 3 and (sample[1::2].count(0) > 0.4 * len(sample) / 2 or sample[0::2].count(0) > 0.4 * len(sample) / 2)
+    return len(sample) > 3 and (
+        sample[1::2].count(0) > 0.4 * len(sample) / 2 or sample[0::2].count(0) > 0.4 * len(sample) / 2
+    )
 
 
 def open_zip(data: bytes) -> zipfile.ZipFile:
@@ -145,7 +149,12 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise UserError(Msg(N_("The zip file is damaged and cannot be opened."))) from exc
     if len(infos) > MAX_MEMBERS:
-        raise UserError(Msg(N_("The zip file holds {n} files; the limit is {limit}."), {"n": len(infos), "limit": MAX_MEMBERS}))
+        raise UserError(
+            Msg(
+                N_("The zip file holds {n} files; the limit is {limit}."),
+                {"n": len(infos), "limit": MAX_MEMBERS},
+            )
+        )
     total = sum(i.file_size for i in infos)
     if total > MAX_UNZIPPED:
         raise UserError(_bomb_msg())
@@ -159,7 +168,9 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
 
 def _bomb_msg() -> Msg:
     return Msg(
-        N_("The zip file unpacks to far more data than it holds (over {limit} MB or {ratio}:1); it was refused."),
+        N_(
+            "The zip file unpacks to far more data than it holds (over {limit} MB or {ratio}:1); it was refused."
+        ),
         {"limit": MAX_UNZIPPED // 2**20, "ratio": MAX_RATIO},
     )
 
