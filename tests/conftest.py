@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+# The repo root (for ``import atlas``) and tests/ (for the ``pg`` helper) on the import path.
+sys.path[:0] = [str(Path(__file__).parents[1]), str(Path(__file__).parent)]
 
 from pg import PgServer, find_bindir  # noqa: E402
 
