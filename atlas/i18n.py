@@ -159,7 +159,7 @@ def translator(lang: str) -> Translator:
     """
     if lang not in LANGS or lang == SOURCE_LANG:
         return _source_translator()
-    path = po_path(lang)
+    path = po_path(lang, LOCALES)  # the module global, read now, so tests can point it elsewhere
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
@@ -314,4 +314,3 @@ class Msg:
 def _reset_caches() -> None:
     """Forget every loaded catalogue (tests and the i18n script use this after writing a .po)."""
     _cached_catalogue.cache_clear()
-
