@@ -9,7 +9,8 @@ Public API:
   ``atlas.gazetteer.aliases()`` after normalisation, then "?" for lost Kyrgyz letters, then fuzzy
   matching (rapidfuzz) accepted at ``FUZZY_ACCEPT``. "Osh"/"Ош" alone is ``"ambiguous"``
   (oblast or city); the page asks the user.
-- ``match_column(series, fixes=None, years=None) -> MatchResult``: matches distinct values only,
+- ``match_column(series, fixes=None, years=None) -> MatchResult``: matches distinct values only
+  (``codes`` is a categorical Series over ``gazetteer.CODES``, missing where unmatched),
   applies the user's fixes (raw value → ISO code, or None for "not a region") to every row with
   that value; ``.report`` is the fixer's table (one row per distinct raw value, CSV-ready).
 - ``detect_region_column(df) -> str | None``: the column whose values best match the gazetteer.
@@ -325,15 +326,23 @@ def match_column(
     (2, ['Атлантида'])
     """
     fixes = fixes or {}
-    counts = series.value_counts(dropna=False, sort=False)
+    # factorize once: every distinct value is matched once, rows get codes by integer take
+    labels, uniques = pd.factorize(series, use_na_sentinel=True)
+    sizes = np.bincount(labels[labels >= 0], minlength=len(uniques))
     rows = []
-    for i, (raw, n) in enumerate(counts.items()):
+    for i, raw in enumerate(uniques):
         m = _apply_fix(raw, match_value(raw), fixes)
-        rows.append((raw, int(n), m))
+        rows.append((raw, int(sizes[i]), m))
         if progress and i % 50 == 0:
-            progress(i / max(len(counts), 1))
-    mapping = {raw: m.code for raw, _, m in rows}
-    codes = series.map(mapping).astype(object).where(lambda s: s.notna(), None)
+            progress(i / max(len(uniques), 1))
+    blanks = int((labels < 0).sum())
+    if blanks:
+        rows.append((None, blanks, Match(None, "none", 0.0)))
+    # categorical with the 9 codes as categories: cheap to build and to group 1M rows by
+    where = {c: i for i, c in enumerate(gazetteer.CODES)}
+    lookup = np.array([where.get(m.code, -1) for _, _, m in rows[: len(uniques)]] + [-1], dtype=np.int8)
+    cat = pd.Categorical.from_codes(lookup[labels], categories=list(gazetteer.CODES))
+    codes = pd.Series(cat, index=series.index, name="code")
     report = _report(rows)
     matched = int(codes.notna().sum())
     result = MatchResult(
@@ -456,11 +465,13 @@ def aggregate_by_region(
                 {"how": how, "valid": ", ".join(AGGREGATIONS)},
             )
         )
-    key = pd.Series(codes.to_numpy(), index=df.index, name="code")
+    # categorical keys: grouping 1M rows by 9 known codes is then an integer bincount, not hashing
+    cat = codes.array if isinstance(codes.dtype, pd.CategoricalDtype) else pd.Categorical(codes.to_numpy())
+    key = pd.Series(cat, index=df.index, name="code")
     values = df[value_col] if value_col else pd.Series(1.0, index=df.index)
-    grouped = values.groupby(key, sort=False, dropna=True)
+    grouped = values.groupby(key, sort=False, observed=True)
     out = pd.DataFrame({"value": grouped.agg(how if how != "count" else "count"), "rows": grouped.size()})
     order = [c for c in gazetteer.CODES if c in out.index]
     out = out.loc[order]
-    out.index.name = "code"
+    out.index = pd.Index(order, dtype=object, name="code")
     return out
