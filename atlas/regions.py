@@ -189,6 +189,10 @@ def _alias_index() -> dict[str, frozenset[str]]:
         key = normalise(alias)
         index.setdefault(key, set()).add(code)
         index.setdefault(_stem(key), set()).add(code)
+        # the stem before adjective stripping ("таласская") gives fuzzy matching a longer target
+        plain = "".join(w for w in _split_words(alias) if w not in _CITY_WORDS | _REGION_WORDS | _NOISE_WORDS)
+        if plain not in _AMBIGUOUS:
+            index.setdefault(plain, set()).add(code)
     for stem, code in _OLD_NAMES.items():
         index.setdefault(stem, set()).add(code)
     return {k: frozenset(v) for k, v in index.items()}
