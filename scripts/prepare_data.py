@@ -14,8 +14,10 @@ REF = ROOT.parent / "shared" / "reference"
 
 COPIES = {
     "kg_admin1.csv": "regions.csv",
+    "kg_admin1.md": "regions.md",
     "kg_admin1_aliases.csv": "region_aliases.csv",
     "ogp_kg_nap_2018_2020.csv": "ogp_commitments.csv",
+    "ogp_kg_nap_2018_2020.md": "ogp_commitments.md",
 }
 
 if __name__ == "__main__":

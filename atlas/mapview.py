@@ -1,0 +1,113 @@
+"""From values per region to everything a page draws: colours, legend, tooltips, text summary.
+
+Shared by the Overview, the map builder and the exports, so a map, its legend, its ranked bar
+and its handout always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from atlas import gazetteer
+from atlas.classify import Classes, classify
+from atlas.i18n import N_, fmt_number
+from atlas.charts import ranked_bar
+from atlas.maps import CompactDeck, RegionStyle, region_deck
+
+
+@dataclass
+class RegionView:
+    values: pd.Series  # indexed by gazetteer.CODES, NaN = no data
+    classes: Classes
+    style: RegionStyle
+    legend: list[tuple[str | None, str, int | None]]  # (colour or None for no data, label, count)
+    summary: str  # plain-text description of the map (shown under it, used as alt text)
+    names: dict[str, str]
+    value_texts: dict[str, str]
+    average: float | None
+    lang: str = "en"
+
+    def deck(self, extra_layers=()) -> CompactDeck:
+        """The pydeck map of this view (offline, compact JSON)."""
+        return region_deck(self.style, extra_layers)
+
+    def ranked_bar(self, no_data_label: str, average_label: str) -> go.Figure:
+        """The ranked bar chart of this view, coloured like the map."""
+        return ranked_bar(self.values, self.names, self.style.colors, lambda x: fmt_number(x, self.lang),
+                          no_data_label, self.average, average_label, self.style.highlight)
+
+
+def region_view(
+    values: pd.Series,
+    unit: str,
+    lang: str,
+    _: Callable[[str], str] = str,
+    scheme: str = "natural_breaks",
+    k: int = 5,
+    palette: str = "YlGnBu",
+    reverse: bool = False,
+    labels: bool = True,
+    highlight: str | None = None,
+    source: str = "",
+    manual_breaks: list[float] | None = None,
+    center: float | None = None,
+) -> RegionView:
+    """Classify ``values`` (by ISO code) and describe the result in language ``lang``.
+
+    >>> v = pd.Series({"KG-N": 10.0, "KG-T": 20.0, "KG-B": 0.0})
+    >>> view = region_view(v, "projects", "en", k=3)
+    >>> view.value_texts["KG-C"], view.style.colors["KG-C"] is None
+    ('', True)
+    """
+    values = values.reindex(list(gazetteer.CODES)).astype(float)
+    classes = classify(values, scheme=scheme, k=k, palette=palette, reverse=reverse,
+                       manual_breaks=manual_breaks, center=center)
+    names = {code: gazetteer.region_name(code, lang) for code in gazetteer.CODES}
+
+    def fmt(x: float) -> str:
+        return fmt_number(x, lang)
+
+    def fmt_value(x: float) -> str:
+        return f"{fmt(x)} {_(unit)}".strip()
+
+    value_texts = {code: "" if pd.isna(v) else fmt_value(v) for code, v in values.items()}
+    colors = dict(zip(values.index, classes.color_of(values), strict=True))
+    extra = (_("Source") + ": " + source,) if source else ()
+    style = RegionStyle(colors=colors, names=names,
+                        value_texts={c: t or _("No data") for c, t in value_texts.items()},
+                        tooltip_extra=extra, labels=labels, highlight=highlight)
+    legend = [(e.color, e.label, e.count) for e in classes.legend(fmt)]
+    missing = int(values.isna().sum())
+    if missing:
+        legend.append((None, _("No data"), missing))
+    average = float(values.mean()) if values.notna().any() else None
+    return RegionView(values, classes, style, legend, summarise(values, names, fmt_value, _),
+                      names, value_texts, average, lang)
+
+
+def summarise(
+    values: pd.Series, names: dict[str, str], fmt_value: Callable[[float], str], _: Callable[[str], str]
+) -> str:
+    """One or two sentences naming the highest, lowest and median region, and what has no data.
+
+    >>> s = pd.Series({"A": 1.0, "B": 3.0, "C": None})
+    >>> summarise(s, {"A": "a", "B": "b", "C": "c"}, lambda x: f"{x:g} t", str)
+    'Highest: b (3 t). Lowest: a (1 t). Median: 2 t. No data: c.'
+    """
+    known = values.dropna().sort_values()
+    if known.empty:
+        return _("No region has data.")
+    hi, lo = known.index[-1], known.index[0]
+    parts = [
+        _(N_("Highest: {name} ({value}).")).format(name=names[hi], value=fmt_value(known[hi])),
+        _(N_("Lowest: {name} ({value}).")).format(name=names[lo], value=fmt_value(known[lo])),
+        _(N_("Median: {value}.")).format(value=fmt_value(float(known.median()))),
+    ]
+    gaps = [names[c] for c in values.index if pd.isna(values[c])]
+    if gaps:
+        parts.append(_(N_("No data: {names}.")).format(names=", ".join(gaps)))
+    return " ".join(parts)

@@ -1,0 +1,46 @@
+"""Overview: a map of Kyrgyzstan's nine units for a built-in indicator, with a ranked bar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas import datasets, facts
+from atlas.mapview import region_view
+from ui.common import lang, legend, sample_banner, sources_line, tr
+
+_ = tr()
+st.title(_("Kyrgyzstan by region"))
+st.caption(_("Seven oblasts and two cities of republican significance. Osh city is shown as its own circle."))
+
+key = st.selectbox(
+    _("Indicator"), list(datasets.INDICATORS), key="overview_indicator",
+    format_func=lambda k: _(datasets.INDICATORS[k].label),
+)
+indicator = datasets.indicator(key)
+dataset = datasets.DATASETS[indicator.dataset]
+if dataset.is_sample:
+    sample_banner()
+
+view = region_view(indicator.compute(), indicator.unit, lang(), _, source=_(dataset.short_source))
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    st.pydeck_chart(view.deck(), height=520, key="overview_map")
+    legend(view.legend, f"{_(indicator.label)}, {_(indicator.unit)}")
+with right:
+    st.subheader(_("Ranking"))
+    st.plotly_chart(view.ranked_bar(_("No data"), _("average")), key="overview_bar",
+                    config={"displayModeBar": False})
+st.markdown(view.summary)
+if indicator.note:
+    st.info(_(indicator.note))
+sources_line([f"{_(dataset.source)} ({dataset.date})", _("Boundaries: Made with Natural Earth (public domain)")])
+
+st.header(_("Open Government Partnership: the 2018-2020 action plan"))
+columns = st.columns(3)
+for i, fact in enumerate(facts.HEADLINE_FACTS):
+    with columns[i % 3], st.container(border=True):
+        st.markdown(f"**{_(fact.label)}**")
+        st.markdown(f"#### {_(fact.value)}")
+        st.caption(_("Source") + ": " + _(fact.source))
+        if fact.gap:
+            st.caption("⚠ " + _(fact.gap))

@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: language, translation, cached loaders, common widgets."""

@@ -1,0 +1,85 @@
+"""Language, translation and the small widgets every page shares."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from atlas import i18n
+from atlas.errors import UserError
+
+LANG_KEY = "lang"
+
+
+def lang() -> str:
+    """The current language: the link (?lang=ky) first, then this session's choice, then the browser."""
+    wanted = st.query_params.get(LANG_KEY) or st.session_state.get(LANG_KEY)
+    if wanted not in i18n.LANGS:
+        wanted = i18n.lang_from_locale(st.context.locale or "") if hasattr(i18n, "lang_from_locale") else None
+    if wanted not in i18n.LANGS:
+        wanted = i18n.DEFAULT_LANG
+    st.session_state[LANG_KEY] = wanted
+    return wanted
+
+
+def tr() -> Callable[[str], str]:
+    """The translation function ``_`` for the current language."""
+    return i18n.translator(lang())
+
+
+def language_switch() -> None:
+    """A language selector in the sidebar; the choice goes into the link so it can be shared."""
+    current = lang()
+    names = getattr(i18n, "LANG_NAMES", {"ky": "Кыргызча", "ru": "Русский", "en": "English"})
+    choice = st.sidebar.radio(
+        "🌐", list(i18n.LANGS), index=list(i18n.LANGS).index(current), key="lang_switch",
+        format_func=names.get, horizontal=True, label_visibility="collapsed",
+    )
+    if choice != current:
+        st.session_state[LANG_KEY] = choice
+        st.query_params[LANG_KEY] = choice
+        st.rerun()
+    st.query_params[LANG_KEY] = current
+
+
+def fmt(value: float, decimals: int | None = None) -> str:
+    """A number formatted for the current language."""
+    return i18n.fmt_number(value, lang(), decimals)
+
+
+def sources_line(sources: Sequence[str]) -> None:
+    """The provenance line under a map, chart or table: every bundled number names its source."""
+    _ = tr()
+    st.caption(_("Source") + ": " + " · ".join(sources))
+
+
+def sample_banner() -> None:
+    """The warning shown wherever the generated NGO sample appears."""
+    _ = tr()
+    st.warning(_("Illustrative sample — not real data. Generated to demonstrate the app."), icon="⚠️")
+
+
+def show_user_error(error: UserError) -> None:
+    st.error(error.msg.render(tr()))
+
+
+def legend(entries: Sequence[tuple[str | None, str, int | None]], title: str) -> None:
+    """A legend of coloured swatches: (hex or None for no data, label, count)."""
+    rows = []
+    for color, label, count in entries:
+        swatch = (
+            f"background:{color};" if color
+            else "background:repeating-linear-gradient(45deg,#dededa 0 3px,#b9b9b4 3px 5px);"
+        )
+        suffix = f" <span style='color:#667'>({count})</span>" if count is not None else ""
+        rows.append(
+            f"<div style='display:flex;align-items:center;gap:.5em;margin:2px 0'>"
+            f"<span style='display:inline-block;width:1.4em;height:1em;border:1px solid #888;{swatch}'></span>"
+            f"<span>{html.escape(label)}{suffix}</span></div>"
+        )
+    st.markdown(
+        f"<div role='list' aria-label='{html.escape(title)}'><b>{html.escape(title)}</b>{''.join(rows)}</div>",
+        unsafe_allow_html=True,
+    )
