@@ -15,14 +15,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from atlas.errors import UserError
-from atlas.i18n import Msg, N_
+from atlas.i18n import N_, Msg
 
 
 def _v1_reports(conn: Connection) -> None:
     """First workshop release: monitoring reports and versions of the OGP reference table."""
     md = sa.MetaData()
     sa.Table(
-        "reports", md,
+        "reports",
+        md,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("commitment_id", sa.String(16), nullable=False, index=True),
         sa.Column("activity", sa.Text, nullable=False, server_default=""),
@@ -37,7 +38,8 @@ def _v1_reports(conn: Connection) -> None:
         sa.Column("created_at", sa.DateTime, nullable=False),
     )
     sa.Table(
-        "reference_versions", md,
+        "reference_versions",
+        md,
         sa.Column("version", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("note", sa.Text, nullable=False, server_default=""),
@@ -70,7 +72,8 @@ def _v3_gallery(conn: Connection) -> None:
         ]
 
     sa.Table(
-        "views", md,
+        "views",
+        md,
         sa.Column("short_id", sa.String(16), primary_key=True),
         sa.Column("spec_json", sa.Text, nullable=False),
         sa.Column("title", sa.Text, nullable=False),
@@ -84,7 +87,8 @@ def _v3_gallery(conn: Connection) -> None:
         *flags(),
     )
     sa.Table(
-        "stories", md,
+        "stories",
+        md,
         sa.Column("short_id", sa.String(16), primary_key=True),
         sa.Column("title", sa.Text, nullable=False),
         sa.Column("author", sa.Text, nullable=False, server_default=""),
@@ -131,9 +135,15 @@ def upgrade(conn: Connection, target: int = LATEST) -> int:
     _lock(conn)
     version = current_version(conn)
     if version > LATEST:
-        raise UserError(Msg(N_("The database was made by a newer version of the app (schema {found}); "
-                               "this version knows schema {known}. Update the app."),
-                            {"found": version, "known": LATEST}))
+        raise UserError(
+            Msg(
+                N_(
+                    "The database was made by a newer version of the app (schema {found}); "
+                    "this version knows schema {known}. Update the app."
+                ),
+                {"found": version, "known": LATEST},
+            )
+        )
     if version == 0:
         conn.execute(sa.text("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
         conn.execute(sa.text("INSERT INTO schema_version (version) VALUES (0)"))

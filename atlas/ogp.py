@@ -29,13 +29,26 @@ import pandas as pd
 
 from atlas.errors import UserError
 from atlas.gazetteer import CODES
-from atlas.i18n import Msg, N_
+from atlas.i18n import N_, Msg
 from atlas.paths import DATA
 
 COLUMNS: tuple[str, ...] = (
-    "commitment_id", "title_en", "theme", "policy_areas", "lead_institution", "support_institutions",
-    "start_date", "end_date", "level", "irm_verifiable", "irm_relevance", "irm_potential_impact",
-    "irm_completion", "irm_diog", "irm_starred", "source_url",
+    "commitment_id",
+    "title_en",
+    "theme",
+    "policy_areas",
+    "lead_institution",
+    "support_institutions",
+    "start_date",
+    "end_date",
+    "level",
+    "irm_verifiable",
+    "irm_relevance",
+    "irm_potential_impact",
+    "irm_completion",
+    "irm_diog",
+    "irm_starred",
+    "source_url",
 )
 #: The highest ID seen on the OGP site (KG0026): IDs up to it exist even when we have no row for them.
 KNOWN_HIGHEST = 26
@@ -116,7 +129,9 @@ def _row_problems(line: int, row: dict[str, str], seen: set[str]) -> list[Msg]:
     out: list[Msg] = []
     cid = row["commitment_id"]
     if not _ID.match(cid):
-        out.append(Msg(N_("Row {row}: commitment ID \"{value}\" is not like KG0001."), {"row": line, "value": cid}))
+        out.append(
+            Msg(N_('Row {row}: commitment ID "{value}" is not like KG0001.'), {"row": line, "value": cid})
+        )
     elif cid in seen:
         out.append(Msg(N_("Row {row}: commitment ID {value} appears twice."), {"row": line, "value": cid}))
     if not row["title_en"]:
@@ -130,19 +145,29 @@ def _row_problems(line: int, row: dict[str, str], seen: set[str]) -> list[Msg]:
         except ValueError:
             bad = True
         if bad:
-            out.append(Msg(N_("Row {row}: {column} \"{value}\" is not a date like 2018-09-01."),
-                           {"row": line, "column": column, "value": value}))
+            out.append(
+                Msg(
+                    N_('Row {row}: {column} "{value}" is not a date like 2018-09-01.'),
+                    {"row": line, "column": column, "value": value},
+                )
+            )
     if dates.get("start_date") and dates.get("end_date") and dates["start_date"] > dates["end_date"]:
         out.append(Msg(N_("Row {row}: the end date is before the start date."), {"row": line}))
     levels = [p.strip() for p in row["level"].split(";") if p.strip()]
     if levels != ["national"] and (not levels or any(p not in CODES for p in levels)):
-        out.append(Msg(N_("Row {row}: level \"{value}\" must be \"national\" or region codes like KG-B."),
-                       {"row": line, "value": row["level"]}))
+        out.append(
+            Msg(
+                N_('Row {row}: level "{value}" must be "national" or region codes like KG-B.'),
+                {"row": line, "value": row["level"]},
+            )
+        )
     if row["irm_verifiable"] not in _YES_NO:
         out.append(Msg(N_("Row {row}: irm_verifiable must be Yes, No or empty."), {"row": line}))
     for url in row["source_url"].split():
         if not re.match(r"^https?://[^/\s]+", url):
-            out.append(Msg(N_("Row {row}: source \"{value}\" is not an http(s) link."), {"row": line, "value": url}))
+            out.append(
+                Msg(N_('Row {row}: source "{value}" is not an http(s) link.'), {"row": line, "value": url})
+            )
     return out
 
 
@@ -207,6 +232,12 @@ def with_missing(df: pd.DataFrame) -> pd.DataFrame:
     return both.sort_values("commitment_id", kind="stable").reset_index(drop=True)
 
 
+@lru_cache(maxsize=4)
+def _parse_cached(data: bytes) -> pd.DataFrame:
+    # Every report save checks the commitment ID against the active table: parse each version once.
+    return parse_commitments(data)
+
+
 def active_commitments(store: Any) -> pd.DataFrame:
     """The reference table in force: the store's active uploaded version, else the bundled table.
 
@@ -214,7 +245,7 @@ def active_commitments(store: Any) -> pd.DataFrame:
     20
     """
     data = store.reference_csv() if store is not None else None
-    return parse_commitments(data) if data else bundled_commitments()
+    return _parse_cached(data).copy() if data else bundled_commitments()
 
 
 def upload_commitments(store: Any, data: bytes, note: str, author: str, pin_ok: bool) -> int:

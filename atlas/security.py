@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from atlas.errors import UserError
-from atlas.i18n import Msg, N_
+from atlas.i18n import N_, Msg
 from atlas.paths import var_dir
 
 PIN_ENV = "ACHYK_TRAINER_PIN"
@@ -172,7 +172,10 @@ class PinGate:
             wait = self._wait(session_id, now)
             if wait > 0:
                 raise UserError(
-                    Msg(N_("Too many wrong PINs. Try again in {seconds} seconds."), {"seconds": math.ceil(wait)})
+                    Msg(
+                        N_("Too many wrong PINs. Try again in {seconds} seconds."),
+                        {"seconds": math.ceil(wait)},
+                    )
                 )
             ok = hmac.compare_digest(_digest(attempt or ""), _digest(expected))
             if not ok:

@@ -43,7 +43,7 @@ from atlas.csvsafe import safe_cell as safe_csv_cell
 from atlas.csvsafe import to_safe_csv
 from atlas.errors import UserError
 from atlas.gazetteer import CODES
-from atlas.i18n import Msg, N_
+from atlas.i18n import N_, Msg
 from atlas.paths import var_dir
 from atlas.security import hash_editor_key, key_matches, new_short_id
 
@@ -70,33 +70,59 @@ SAMPLE_ORG_PREFIX = "Sample: "
 _md = sa.MetaData()
 _flags = ("published", "featured", "hidden")
 reports_t = sa.Table(
-    "reports", _md,
+    "reports",
+    _md,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("commitment_id", sa.String(16)), sa.Column("activity", sa.Text),
-    sa.Column("regions", sa.Text), sa.Column("status", sa.String(20)), sa.Column("evidence", sa.Text),
-    sa.Column("observed_on", sa.Date), sa.Column("organisation", sa.Text), sa.Column("contact", sa.Text),
-    sa.Column("editor_key_hash", sa.String(64)), sa.Column("is_sample", sa.Boolean),
-    sa.Column("created_at", sa.DateTime), sa.Column("hidden", sa.Boolean), sa.Column("updated_at", sa.DateTime),
+    sa.Column("commitment_id", sa.String(16)),
+    sa.Column("activity", sa.Text),
+    sa.Column("regions", sa.Text),
+    sa.Column("status", sa.String(20)),
+    sa.Column("evidence", sa.Text),
+    sa.Column("observed_on", sa.Date),
+    sa.Column("organisation", sa.Text),
+    sa.Column("contact", sa.Text),
+    sa.Column("editor_key_hash", sa.String(64)),
+    sa.Column("is_sample", sa.Boolean),
+    sa.Column("created_at", sa.DateTime),
+    sa.Column("hidden", sa.Boolean),
+    sa.Column("updated_at", sa.DateTime),
 )
 reference_t = sa.Table(
-    "reference_versions", _md,
+    "reference_versions",
+    _md,
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("created_at", sa.DateTime), sa.Column("note", sa.Text), sa.Column("author", sa.Text),
-    sa.Column("rows", sa.Integer), sa.Column("csv", sa.LargeBinary), sa.Column("active", sa.Boolean),
+    sa.Column("created_at", sa.DateTime),
+    sa.Column("note", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("rows", sa.Integer),
+    sa.Column("csv", sa.LargeBinary),
+    sa.Column("active", sa.Boolean),
 )
 views_t = sa.Table(
-    "views", _md,
-    sa.Column("short_id", sa.String(16), primary_key=True), sa.Column("spec_json", sa.Text),
-    sa.Column("title", sa.Text), sa.Column("note", sa.Text), sa.Column("author", sa.Text),
-    sa.Column("team", sa.Text), sa.Column("created_at", sa.DateTime), sa.Column("dataset", sa.LargeBinary),
-    sa.Column("dataset_name", sa.Text), sa.Column("editor_key_hash", sa.String(64)),
+    "views",
+    _md,
+    sa.Column("short_id", sa.String(16), primary_key=True),
+    sa.Column("spec_json", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("note", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("team", sa.Text),
+    sa.Column("created_at", sa.DateTime),
+    sa.Column("dataset", sa.LargeBinary),
+    sa.Column("dataset_name", sa.Text),
+    sa.Column("editor_key_hash", sa.String(64)),
     *(sa.Column(f, sa.Boolean) for f in _flags),
 )
 stories_t = sa.Table(
-    "stories", _md,
-    sa.Column("short_id", sa.String(16), primary_key=True), sa.Column("title", sa.Text),
-    sa.Column("author", sa.Text), sa.Column("team", sa.Text), sa.Column("view_ids_json", sa.Text),
-    sa.Column("created_at", sa.DateTime), sa.Column("editor_key_hash", sa.String(64)),
+    "stories",
+    _md,
+    sa.Column("short_id", sa.String(16), primary_key=True),
+    sa.Column("title", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("team", sa.Text),
+    sa.Column("view_ids_json", sa.Text),
+    sa.Column("created_at", sa.DateTime),
+    sa.Column("editor_key_hash", sa.String(64)),
     *(sa.Column(f, sa.Boolean) for f in _flags),
 )
 
@@ -137,7 +163,16 @@ class Report:
     updated_at: datetime | None = None
 
 
-EDITABLE = ("commitment_id", "regions", "status", "evidence", "observed_on", "organisation", "activity", "contact")
+EDITABLE = (
+    "commitment_id",
+    "regions",
+    "status",
+    "evidence",
+    "observed_on",
+    "organisation",
+    "activity",
+    "contact",
+)
 
 
 @dataclass(frozen=True)
@@ -227,7 +262,9 @@ class ReportInvalid(UserError):
     """A report with problems; ``problems`` maps a field name to its message (for per-widget errors)."""
 
     def __init__(self, problems: dict[str, Msg]):
-        super().__init__(Msg(N_("The report was not saved: {count} field(s) need fixing."), {"count": len(problems)}))
+        super().__init__(
+            Msg(N_("The report was not saved: {count} field(s) need fixing."), {"count": len(problems)})
+        )
         self.problems = problems
 
 
@@ -242,7 +279,9 @@ _LINK = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+\S*$|^https?://localhost\S*$"
 def _evidence_problem(text: str) -> Msg | None:
     if not text:
         return Msg(N_("Add evidence: a link or a short description."))
-    if _DANGEROUS.match(text) or (_SCHEME.match(text) and _SCHEME.match(text).group(1).lower() not in ("http", "https")):
+    if _DANGEROUS.match(text) or (
+        _SCHEME.match(text) and _SCHEME.match(text).group(1).lower() not in ("http", "https")
+    ):
         return Msg(N_("An evidence link must start with http:// or https://."))
     if _SCHEME.match(text) and not _LINK.match(text):
         return Msg(N_("The evidence link is not a complete web address."))
@@ -265,11 +304,11 @@ def _clean_regions(regions: Any) -> tuple[tuple[str, ...], Msg | None]:
     codes = list(dict.fromkeys(str(r).strip() for r in items if str(r).strip()))
     unknown = [c for c in codes if c not in CODES and c != NATIONAL]
     if not codes:
-        return (), Msg(N_("Choose at least one region, or \"national\"."))
+        return (), Msg(N_('Choose at least one region, or "national".'))
     if unknown:
         return (), Msg(N_("Unknown region code(s): {codes}."), {"codes": ", ".join(unknown)})
     if NATIONAL in codes and len(codes) > 1:
-        return (), Msg(N_("Choose either \"national\" or regions, not both."))
+        return (), Msg(N_('Choose either "national" or regions, not both.'))
     return tuple(c for c in (*CODES, NATIONAL) if c in codes), None
 
 
@@ -278,7 +317,8 @@ def validate_report(report: Report, known_ids: set[str] | None = None, today: da
 
     ``known_ids``: commitment IDs allowed (default: the bundled table's present and known-missing IDs).
 
-    >>> validate_report(Report(" KG0001 ", ["KG-C", "KG-B"], "completed", "seen", date(2020, 1, 1), "NGO")).regions
+    >>> r = Report(" KG0001 ", ["KG-C", "KG-B"], "completed", "seen", date(2020, 1, 1), "NGO")
+    >>> validate_report(r).regions
     ('KG-B', 'KG-C')
     """
     today = today or _now().date()
@@ -287,7 +327,9 @@ def validate_report(report: Report, known_ids: set[str] | None = None, today: da
     text = {name: str(getattr(report, name) or "").strip() for name in MAX_TEXT}
     cid = str(report.commitment_id or "").strip().upper()
     if cid not in known_ids:
-        problems["commitment_id"] = Msg(N_("Unknown commitment \"{value}\"; choose one from the list."), {"value": cid})
+        problems["commitment_id"] = Msg(
+            N_('Unknown commitment "{value}"; choose one from the list.'), {"value": cid}
+        )
     regions, region_problem = _clean_regions(report.regions)
     if region_problem:
         problems["regions"] = region_problem
@@ -297,10 +339,14 @@ def validate_report(report: Report, known_ids: set[str] | None = None, today: da
     if observed is None:
         problems["observed_on"] = Msg(N_("The date observed is not a date like 2020-05-31."))
     elif observed > today:
-        problems["observed_on"] = Msg(N_("The date observed ({value}) is in the future."), {"value": observed.isoformat()})
+        problems["observed_on"] = Msg(
+            N_("The date observed ({value}) is in the future."), {"value": observed.isoformat()}
+        )
     elif observed < EARLIEST_OBSERVATION:
-        problems["observed_on"] = Msg(N_("The date observed is before {earliest}, when the plan did not exist yet."),
-                                      {"earliest": EARLIEST_OBSERVATION.isoformat()})
+        problems["observed_on"] = Msg(
+            N_("The date observed is before {earliest}, when the plan did not exist yet."),
+            {"earliest": EARLIEST_OBSERVATION.isoformat()},
+        )
     if problem := _evidence_problem(text["evidence"]):
         problems["evidence"] = problem
     if not text["organisation"]:
@@ -335,12 +381,14 @@ def normalise_url(url: str) -> str:
     """
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = sa.create_engine(url, connect_args={"timeout": 30}, pool_size=5, max_overflow=20, pool_timeout=60)
+    engine = sa.create_engine(
+        url, connect_args={"timeout": 30}, pool_size=5, max_overflow=20, pool_timeout=60
+    )
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -372,7 +420,7 @@ def _make_engine(url: str) -> Engine:
 
 
 def get_store(url: str | None = None, path: str | Path | None = None) -> Store:
-    """The store for this app: ``url``, else ``ACHYK_DATABASE_URL``, else the SQLite file (``path`` or default).
+    """The app's store: ``url``, else ``ACHYK_DATABASE_URL``, else the SQLite file (``path`` or default).
 
     >>> get_store(path="/tmp/achyk-doc.sqlite3").backend
     'sqlite'
@@ -396,10 +444,19 @@ def _regions_text(regions: tuple[str, ...]) -> str:
 
 def _row_to_report(row: Any) -> Report:
     return Report(
-        id=row.id, commitment_id=row.commitment_id, regions=tuple(r for r in row.regions.split(",") if r),
-        status=row.status, evidence=row.evidence, observed_on=_as_date(row.observed_on),
-        organisation=row.organisation, activity=row.activity, contact=row.contact,
-        is_sample=bool(row.is_sample), hidden=bool(row.hidden), created_at=row.created_at, updated_at=row.updated_at,
+        id=row.id,
+        commitment_id=row.commitment_id,
+        regions=tuple(r for r in row.regions.split(",") if r),
+        status=row.status,
+        evidence=row.evidence,
+        observed_on=_as_date(row.observed_on),
+        organisation=row.organisation,
+        activity=row.activity,
+        contact=row.contact,
+        is_sample=bool(row.is_sample),
+        hidden=bool(row.hidden),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
     )
 
 
@@ -411,18 +468,32 @@ def _report_values(report: Report) -> dict[str, Any]:
 
 def _row_to_view(row: Any, with_dataset: bool) -> SavedView:
     return SavedView(
-        spec=json.loads(row.spec_json), title=row.title, note=row.note, author=row.author, team=row.team,
-        dataset=row.dataset if with_dataset else None, dataset_name=row.dataset_name, short_id=row.short_id,
-        created_at=row.created_at, published=bool(row.published), featured=bool(row.featured),
+        spec=json.loads(row.spec_json),
+        title=row.title,
+        note=row.note,
+        author=row.author,
+        team=row.team,
+        dataset=row.dataset if with_dataset else None,
+        dataset_name=row.dataset_name,
+        short_id=row.short_id,
+        created_at=row.created_at,
+        published=bool(row.published),
+        featured=bool(row.featured),
         hidden=bool(row.hidden),
     )
 
 
 def _row_to_story(row: Any) -> Story:
     return Story(
-        title=row.title, view_ids=tuple(json.loads(row.view_ids_json)), author=row.author, team=row.team,
-        short_id=row.short_id, created_at=row.created_at, published=bool(row.published),
-        featured=bool(row.featured), hidden=bool(row.hidden),
+        title=row.title,
+        view_ids=tuple(json.loads(row.view_ids_json)),
+        author=row.author,
+        team=row.team,
+        short_id=row.short_id,
+        created_at=row.created_at,
+        published=bool(row.published),
+        featured=bool(row.featured),
+        hidden=bool(row.hidden),
     )
 
 
@@ -497,11 +568,16 @@ class Store:
         report = validate_report(report, self._known_ids(), today)
         now = _now()
         values = _report_values(report) | {
-            "editor_key_hash": hash_editor_key(editor_key), "is_sample": report.is_sample,
-            "hidden": False, "created_at": now, "updated_at": now,
+            "editor_key_hash": hash_editor_key(editor_key),
+            "is_sample": report.is_sample,
+            "hidden": False,
+            "created_at": now,
+            "updated_at": now,
         }
         with self._tx(write=True) as conn:
-            return int(conn.execute(sa.insert(reports_t).values(**values).returning(reports_t.c.id)).scalar_one())
+            return int(
+                conn.execute(sa.insert(reports_t).values(**values).returning(reports_t.c.id)).scalar_one()
+            )
 
     def get_report(self, report_id: int) -> Report | None:
         """One report by id, or ``None``.
@@ -518,11 +594,14 @@ class Store:
         if row is None:
             raise _refuse(N_("Report {id} does not exist (it may have been withdrawn)."), {"id": report_id})
         if not key_matches(editor_key, row.editor_key_hash):
-            raise _refuse(N_("Only the browser session that made report {id} can change it."), {"id": report_id})
+            raise _refuse(
+                N_("Only the browser session that made report {id} can change it."), {"id": report_id}
+            )
         return row
 
-    def update_report(self, report_id: int, changes: dict[str, Any], editor_key: str,
-                      today: date | None = None) -> Report:
+    def update_report(
+        self, report_id: int, changes: dict[str, Any], editor_key: str, today: date | None = None
+    ) -> Report:
         """Change fields of one's own report (fields in ``EDITABLE``); returns the saved report.
 
         >>> store.update_report(1, {"status": "completed"}, key).status  # doctest: +SKIP
@@ -535,8 +614,11 @@ class Store:
         with self._tx(write=True) as conn:
             current = _row_to_report(self._check_owner(conn, report_id, editor_key))
             report = validate_report(replace(current, **changes), known, today)
-            conn.execute(sa.update(reports_t).where(reports_t.c.id == report_id)
-                         .values(**_report_values(report), updated_at=_now()))
+            conn.execute(
+                sa.update(reports_t)
+                .where(reports_t.c.id == report_id)
+                .values(**_report_values(report), updated_at=_now())
+            )
         return self.get_report(report_id)
 
     def withdraw_report(self, report_id: int, editor_key: str) -> None:
@@ -569,15 +651,24 @@ class Store:
             conds.append(c.observed_on <= f.observed_to)
         return conds
 
-    def list_reports(self, filters: ReportFilter | None = None, include_samples: bool = False,
-                     include_hidden: bool = False, limit: int | None = None) -> list[Report]:
+    def list_reports(
+        self,
+        filters: ReportFilter | None = None,
+        include_samples: bool = False,
+        include_hidden: bool = False,
+        limit: int | None = None,
+    ) -> list[Report]:
         """Reports matching ``filters``, newest observation first; samples and hidden ones only on request.
 
         >>> [r.id for r in store.list_reports(ReportFilter(status="stalled"))]  # doctest: +SKIP
         [3]
         """
-        query = (sa.select(reports_t).where(*self._where(filters, include_samples, include_hidden))
-                 .order_by(reports_t.c.observed_on.desc(), reports_t.c.id.desc()).limit(limit))
+        query = (
+            sa.select(reports_t)
+            .where(*self._where(filters, include_samples, include_hidden))
+            .order_by(reports_t.c.observed_on.desc(), reports_t.c.id.desc())
+            .limit(limit)
+        )
         with self._tx() as conn:
             return [_row_to_report(row) for row in conn.execute(query)]
 
@@ -587,13 +678,17 @@ class Store:
         >>> store.my_reports(key)  # doctest: +SKIP
         []
         """
-        query = (sa.select(reports_t).where(reports_t.c.editor_key_hash == hash_editor_key(editor_key))
-                 .order_by(reports_t.c.id))
+        query = (
+            sa.select(reports_t)
+            .where(reports_t.c.editor_key_hash == hash_editor_key(editor_key))
+            .order_by(reports_t.c.id)
+        )
         with self._tx() as conn:
             return [_row_to_report(row) for row in conn.execute(query)]
 
-    def reports_frame(self, filters: ReportFilter | None = None, include_samples: bool = False,
-                      include_hidden: bool = False) -> pd.DataFrame:
+    def reports_frame(
+        self, filters: ReportFilter | None = None, include_samples: bool = False, include_hidden: bool = False
+    ) -> pd.DataFrame:
         """The reports as a table (regions joined with "; "), for display, export and statistics.
 
         >>> list(store.reports_frame().columns)[:3]  # doctest: +SKIP
@@ -603,11 +698,30 @@ class Store:
         columns = [f.name for f in fields(Report)]
         df = pd.DataFrame(rows, columns=columns)
         df["regions"] = df["regions"].map(lambda rs: "; ".join(rs))
-        return df[["id", "commitment_id", "activity", "regions", "status", "evidence", "observed_on",
-                   "organisation", "contact", "is_sample", "hidden", "created_at", "updated_at"]]
+        return df[
+            [
+                "id",
+                "commitment_id",
+                "activity",
+                "regions",
+                "status",
+                "evidence",
+                "observed_on",
+                "organisation",
+                "contact",
+                "is_sample",
+                "hidden",
+                "created_at",
+                "updated_at",
+            ]
+        ]
 
-    def reports_csv(self, filters: ReportFilter | None = None, include_samples: bool = False,
-                    include_contact: bool = False) -> bytes:
+    def reports_csv(
+        self,
+        filters: ReportFilter | None = None,
+        include_samples: bool = False,
+        include_contact: bool = False,
+    ) -> bytes:
         """Formula-safe CSV of the (visible) reports; contacts are left out unless asked for.
 
         >>> store.reports_csv()[:3]  # doctest: +SKIP
@@ -641,7 +755,9 @@ class Store:
             else:
                 result = conn.execute(sa.update(reports_t).where(where).values(hidden=action == "hide"))
             if result.rowcount == 0:
-                raise _refuse(N_("Report {id} does not exist (it may have been withdrawn)."), {"id": report_id})
+                raise _refuse(
+                    N_("Report {id} does not exist (it may have been withdrawn)."), {"id": report_id}
+                )
 
     # ---- samples -------------------------------------------------------------------------------
 
@@ -653,10 +769,22 @@ class Store:
         """
         _require_pin(pin_ok)
         known = self._known_ids()
-        samples = [validate_report(r, known, today) for r in sample_reports(ogp.active_commitments(self), count, seed)]
+        samples = [
+            validate_report(r, known, today)
+            for r in sample_reports(ogp.active_commitments(self), count, seed)
+        ]
         now = _now()
-        rows = [_report_values(r) | {"editor_key_hash": "", "is_sample": True, "hidden": False,
-                                     "created_at": now, "updated_at": now} for r in samples]
+        rows = [
+            _report_values(r)
+            | {
+                "editor_key_hash": "",
+                "is_sample": True,
+                "hidden": False,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for r in samples
+        ]
         with self._tx(write=True) as conn:
             conn.execute(sa.delete(reports_t).where(reports_t.c.is_sample.is_(True)))
             conn.execute(sa.insert(reports_t), rows)
@@ -696,9 +824,18 @@ class Store:
         _require_pin(pin_ok)
         with self._tx(write=True) as conn:
             conn.execute(sa.update(reference_t).values(active=False))
-            query = sa.insert(reference_t).values(
-                created_at=_now(), note=note.strip(), author=author.strip(), rows=rows, csv=data, active=True,
-            ).returning(reference_t.c.version)
+            query = (
+                sa.insert(reference_t)
+                .values(
+                    created_at=_now(),
+                    note=note.strip(),
+                    author=author.strip(),
+                    rows=rows,
+                    csv=data,
+                    active=True,
+                )
+                .returning(reference_t.c.version)
+            )
             return int(conn.execute(query).scalar_one())
 
     def list_reference_versions(self) -> list[ReferenceVersion]:
@@ -706,9 +843,17 @@ class Store:
         cols = [c for c in reference_t.c if c.name != "csv"]
         with self._tx() as conn:
             rows = conn.execute(sa.select(*cols).order_by(reference_t.c.version.desc())).all()
-        versions = [ReferenceVersion(r.version, r.created_at, r.note, r.author, r.rows, bool(r.active)) for r in rows]
-        bundled = ReferenceVersion(0, None, N_("bundled with the app"), "", len(ogp.bundled_commitments()),
-                                   not any(v.active for v in versions))
+        versions = [
+            ReferenceVersion(r.version, r.created_at, r.note, r.author, r.rows, bool(r.active)) for r in rows
+        ]
+        bundled = ReferenceVersion(
+            0,
+            None,
+            N_("bundled with the app"),
+            "",
+            len(ogp.bundled_commitments()),
+            not any(v.active for v in versions),
+        )
         return [*versions, bundled]
 
     def activate_reference_version(self, version: int, pin_ok: bool) -> None:
@@ -718,9 +863,13 @@ class Store:
         """
         _require_pin(pin_ok)
         with self._tx(write=True) as conn:
-            exists = conn.execute(sa.select(reference_t.c.version).where(reference_t.c.version == version)).first()
+            exists = conn.execute(
+                sa.select(reference_t.c.version).where(reference_t.c.version == version)
+            ).first()
             if version != 0 and not exists:
-                raise _refuse(N_("Version {version} of the reference table does not exist."), {"version": version})
+                raise _refuse(
+                    N_("Version {version} of the reference table does not exist."), {"version": version}
+                )
             conn.execute(sa.update(reference_t).values(active=reference_t.c.version == version))
 
     # ---- saved views, stories, gallery ----------------------------------------------------------
@@ -745,18 +894,31 @@ class Store:
         if not view.title.strip():
             raise _refuse(N_("Give the view a title."))
         if view.dataset is not None and len(view.dataset) > MAX_DATASET_BYTES:
-            raise _refuse(N_("The dataset is larger than {mb} MB; save a smaller extract."),
-                          {"mb": MAX_DATASET_BYTES // (1024 * 1024)})
+            raise _refuse(
+                N_("The dataset is larger than {mb} MB; save a smaller extract."),
+                {"mb": MAX_DATASET_BYTES // (1024 * 1024)},
+            )
         try:
             spec_json = json.dumps(view.spec, sort_keys=True, ensure_ascii=False)
         except (TypeError, ValueError) as exc:
             raise ValueError("ViewSpec must be JSON-serialisable (call its to_dict())") from exc
-        return self._insert_with_short_id(views_t, {
-            "spec_json": spec_json, "title": view.title.strip(), "note": view.note.strip(),
-            "author": view.author.strip(), "team": view.team.strip(), "created_at": _now(),
-            "dataset": view.dataset, "dataset_name": view.dataset_name, "editor_key_hash": hash_editor_key(editor_key),
-            "published": view.published, "featured": False, "hidden": False,
-        })
+        return self._insert_with_short_id(
+            views_t,
+            {
+                "spec_json": spec_json,
+                "title": view.title.strip(),
+                "note": view.note.strip(),
+                "author": view.author.strip(),
+                "team": view.team.strip(),
+                "created_at": _now(),
+                "dataset": view.dataset,
+                "dataset_name": view.dataset_name,
+                "editor_key_hash": hash_editor_key(editor_key),
+                "published": view.published,
+                "featured": False,
+                "hidden": False,
+            },
+        )
 
     def get_view(self, short_id: str, include_hidden: bool = False) -> SavedView | None:
         """A saved view with its dataset bytes, or ``None`` (also for hidden ones unless asked)."""
@@ -772,17 +934,28 @@ class Store:
         if not story.view_ids:
             raise _refuse(N_("Add at least one saved view to the story."))
         with self._tx() as conn:
-            found = set(conn.execute(sa.select(views_t.c.short_id)
-                                     .where(views_t.c.short_id.in_(story.view_ids))).scalars())
+            found = set(
+                conn.execute(
+                    sa.select(views_t.c.short_id).where(views_t.c.short_id.in_(story.view_ids))
+                ).scalars()
+            )
         missing = [v for v in story.view_ids if v not in found]
         if missing:
             raise _refuse(N_("These saved views do not exist: {ids}."), {"ids": ", ".join(missing)})
-        return self._insert_with_short_id(stories_t, {
-            "title": story.title.strip(), "author": story.author.strip(), "team": story.team.strip(),
-            "view_ids_json": json.dumps(list(story.view_ids)), "created_at": _now(),
-            "editor_key_hash": hash_editor_key(editor_key), "published": story.published,
-            "featured": False, "hidden": False,
-        })
+        return self._insert_with_short_id(
+            stories_t,
+            {
+                "title": story.title.strip(),
+                "author": story.author.strip(),
+                "team": story.team.strip(),
+                "view_ids_json": json.dumps(list(story.view_ids)),
+                "created_at": _now(),
+                "editor_key_hash": hash_editor_key(editor_key),
+                "published": story.published,
+                "featured": False,
+                "hidden": False,
+            },
+        )
 
     def get_story(self, short_id: str, include_hidden: bool = False) -> Story | None:
         """A story, or ``None`` (also for hidden ones unless asked)."""
@@ -790,8 +963,13 @@ class Store:
             row = conn.execute(sa.select(stories_t).where(stories_t.c.short_id == short_id)).first()
         return _row_to_story(row) if row and (include_hidden or not row.hidden) else None
 
-    def list_gallery(self, kind: Literal["views", "stories"] = "views", featured_only: bool = False,
-                     include_unpublished: bool = False, include_hidden: bool = False) -> list:
+    def list_gallery(
+        self,
+        kind: Literal["views", "stories"] = "views",
+        featured_only: bool = False,
+        include_unpublished: bool = False,
+        include_hidden: bool = False,
+    ) -> list:
         """Published, not hidden views (without dataset bytes) or stories; featured first, then newest.
 
         >>> [v.title for v in store.list_gallery("views")]  # doctest: +SKIP
@@ -807,9 +985,17 @@ class Store:
             rows = conn.execute(query).all()
         return [_row_to_view(r, False) if kind == "views" else _row_to_story(r) for r in rows]
 
-    def set_gallery_flags(self, kind: Literal["views", "stories"], short_id: str, *, published: bool | None = None,
-                          featured: bool | None = None, hidden: bool | None = None,
-                          editor_key: str | None = None, pin_ok: bool = False) -> None:
+    def set_gallery_flags(
+        self,
+        kind: Literal["views", "stories"],
+        short_id: str,
+        *,
+        published: bool | None = None,
+        featured: bool | None = None,
+        hidden: bool | None = None,
+        editor_key: str | None = None,
+        pin_ok: bool = False,
+    ) -> None:
         """Set gallery flags: the owner (``editor_key``) may (un)publish; featuring and hiding need the PIN.
 
         >>> store.set_gallery_flags("views", "Xq3_a9Zk", featured=True, pin_ok=True)  # doctest: +SKIP
@@ -817,19 +1003,29 @@ class Store:
         table = views_t if kind == "views" else stories_t
         if (featured is not None or hidden is not None) and not pin_ok:
             raise _refuse(N_("Only a trainer can feature or hide items in the gallery."))
-        values = {k: v for k, v in (("published", published), ("featured", featured), ("hidden", hidden))
-                  if v is not None}
+        values = {
+            k: v
+            for k, v in (("published", published), ("featured", featured), ("hidden", hidden))
+            if v is not None
+        }
         with self._tx(write=True) as conn:
             row = conn.execute(sa.select(table.c.editor_key_hash).where(table.c.short_id == short_id)).first()
             if row is None:
                 raise _refuse(N_("Item {id} does not exist."), {"id": short_id})
             if not pin_ok and not key_matches(editor_key, row.editor_key_hash):
-                raise _refuse(N_("Only the session that saved {id}, or a trainer, can change it."), {"id": short_id})
+                raise _refuse(
+                    N_("Only the session that saved {id}, or a trainer, can change it."), {"id": short_id}
+                )
             if values:
                 conn.execute(sa.update(table).where(table.c.short_id == short_id).values(**values))
 
-    def delete_item(self, kind: Literal["views", "stories"], short_id: str, editor_key: str | None = None,
-                    pin_ok: bool = False) -> None:
+    def delete_item(
+        self,
+        kind: Literal["views", "stories"],
+        short_id: str,
+        editor_key: str | None = None,
+        pin_ok: bool = False,
+    ) -> None:
         """Delete a view or story: its owner or a trainer. Stories keep working without a deleted view
         (the page skips ids that no longer resolve)."""
         table = views_t if kind == "views" else stories_t
@@ -838,7 +1034,9 @@ class Store:
             if row is None:
                 raise _refuse(N_("Item {id} does not exist."), {"id": short_id})
             if not pin_ok and not key_matches(editor_key, row.editor_key_hash):
-                raise _refuse(N_("Only the session that saved {id}, or a trainer, can change it."), {"id": short_id})
+                raise _refuse(
+                    N_("Only the session that saved {id}, or a trainer, can change it."), {"id": short_id}
+                )
             conn.execute(sa.delete(table).where(table.c.short_id == short_id))
 
 
@@ -859,8 +1057,11 @@ def compute_stats(reports: list[Report]) -> ReportStats:
     """
     status_keys = list(STATUSES)
     by_c = pd.DataFrame([(r.commitment_id, r.status) for r in reports], columns=["commitment_id", "status"])
-    by_commitment = (pd.crosstab(by_c["commitment_id"], by_c["status"]) if len(by_c)
-                     else pd.DataFrame(index=pd.Index([], name="commitment_id")))
+    by_commitment = (
+        pd.crosstab(by_c["commitment_id"], by_c["status"])
+        if len(by_c)
+        else pd.DataFrame(index=pd.Index([], name="commitment_id"))
+    )
     by_commitment = by_commitment.reindex(columns=status_keys, fill_value=0).astype(int)
     by_commitment.columns.name = None
     by_commitment["total"] = by_commitment.sum(axis=1)
@@ -884,23 +1085,45 @@ def sample_reports(commitments: pd.DataFrame, count: int = 60, seed: int = 2018)
     """
     rng = random.Random(seed)
     ids = sorted(commitments["commitment_id"])
-    orgs = [f"{SAMPLE_ORG_PREFIX}{name}" for name in ("Youth Initiative", "Mountain Villages Forum",
-                                                       "Budget Watch", "Women's Council")]
+    orgs = [
+        f"{SAMPLE_ORG_PREFIX}{name}"
+        for name in ("Youth Initiative", "Mountain Villages Forum", "Budget Watch", "Women's Council")
+    ]
     start, span = date(2019, 1, 1), (date(2020, 12, 31) - date(2019, 1, 1)).days
     out = []
     for n in range(count):
         regions = (NATIONAL,) if rng.random() < 0.15 else tuple(rng.sample(CODES, rng.choice((1, 1, 1, 2))))
-        out.append(Report(
-            commitment_id=rng.choice(ids), regions=regions, status=rng.choice(list(STATUSES)),
-            evidence="Illustrative sample, not a real observation", organisation=rng.choice(orgs),
-            observed_on=start + timedelta(days=rng.randrange(span)), activity=f"Sample activity {n + 1}",
-            is_sample=True,
-        ))
+        out.append(
+            Report(
+                commitment_id=rng.choice(ids),
+                regions=regions,
+                status=rng.choice(list(STATUSES)),
+                evidence="Illustrative sample, not a real observation",
+                organisation=rng.choice(orgs),
+                observed_on=start + timedelta(days=rng.randrange(span)),
+                activity=f"Sample activity {n + 1}",
+                is_sample=True,
+            )
+        )
     return out
 
 
 __all__ += [
-    "Report", "ReportFilter", "ReportStats", "SavedView", "Story", "ReferenceVersion", "ReportInvalid", "Store",
-    "STATUSES", "NATIONAL", "EDITABLE", "get_store", "validate_report", "compute_stats", "sample_reports",
-    "default_sqlite_path", "normalise_url",
+    "Report",
+    "ReportFilter",
+    "ReportStats",
+    "SavedView",
+    "Story",
+    "ReferenceVersion",
+    "ReportInvalid",
+    "Store",
+    "STATUSES",
+    "NATIONAL",
+    "EDITABLE",
+    "get_store",
+    "validate_report",
+    "compute_stats",
+    "sample_reports",
+    "default_sqlite_path",
+    "normalise_url",
 ]

@@ -28,8 +28,10 @@ def pg_server() -> Iterator[PgServer]:
     """A PostgreSQL server of our own for this test run."""
     bindir = find_bindir()
     if bindir is None:
-        reason = ("PostgreSQL binaries not found (initdb/pg_ctl/postgres under /usr/lib/postgresql/*/bin): "
-                  "install them with `sudo apt-get install postgresql` or run scripts/system_deps.sh")
+        reason = (
+            "PostgreSQL binaries not found (initdb/pg_ctl/postgres under /usr/lib/postgresql/*/bin): "
+            "install them with `sudo apt-get install postgresql` or run scripts/system_deps.sh"
+        )
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip("SKIPPING POSTGRESQL TESTS: " + reason)
@@ -44,7 +46,10 @@ def pg_server() -> Iterator[PgServer]:
     server.cleanup()
 
 
-BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="pg", marks=pytest.mark.postgres)]
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="pg", marks=pytest.mark.postgres),
+]
 
 
 @pytest.fixture(params=BACKENDS)

@@ -23,8 +23,10 @@ def find_bindir() -> Path | None:
     >>> find_bindir() is None or (find_bindir() / "initdb").exists()
     True
     """
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name)
-                        if Path(p).parent.name.isdigit() else 0)
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"),
+        key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
+    )
     which = shutil.which("pg_ctl")
     if which:
         candidates.append(str(Path(which).parent))
@@ -60,24 +62,56 @@ class PgServer:
         command = [str(self.bindir / args[0]), *args[1:]]
         if self.as_root:
             command = ["runuser", "-u", "postgres", "--", *command]
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=self.root, check=False)
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, cwd=self.root, check=False
+        )
 
     def _check(self, result: subprocess.CompletedProcess, what: str) -> None:
         if result.returncode != 0:
-            raise RuntimeError(f"PostgreSQL {what} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+            raise RuntimeError(
+                f"PostgreSQL {what} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+            )
 
     def init(self) -> None:
         """Create the cluster (trust auth: it listens only on loopback and its own socket)."""
-        self._check(self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust",
-                              "--encoding=UTF8", "--locale=C", "--no-instructions",
-                              "--no-sync"), "initdb")  # no-sync: a throw-away cluster need not fsync its skeleton
+        self._check(
+            self._run(
+                "initdb",
+                "-D",
+                str(self.data),
+                "-U",
+                self.user,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-instructions",
+                "--no-sync",
+            ),
+            "initdb",
+        )  # no-sync: a throw-away cluster need not fsync its skeleton
 
     def start(self) -> None:
         """Start the server and wait until it accepts connections."""
-        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.root} "
-                   "-c max_connections=200 -c shared_buffers=32MB")
-        self._check(self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-t", "60",
-                              "-o", options, "start"), "start")
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.root} "
+            "-c max_connections=200 -c shared_buffers=32MB"
+        )
+        self._check(
+            self._run(
+                "pg_ctl",
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.root / "log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                options,
+                "start",
+            ),
+            "start",
+        )
 
     def stop(self, mode: str = "fast") -> None:
         """Stop the server; ``mode="immediate"`` is a crash (no shutdown checkpoint, recovery on start)."""

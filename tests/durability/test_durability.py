@@ -49,8 +49,9 @@ def integrity_ok(url: str) -> bool:
 
 def test_acked_reports_survive_kill_9_and_restart(store_url: str, request: pytest.FixtureRequest):
     Store(store_url).close()  # schema first, so the writer starts writing at once
-    writer = subprocess.Popen([sys.executable, str(WRITER), store_url, "100000"], stdout=subprocess.PIPE,
-                              text=True, cwd=ROOT)
+    writer = subprocess.Popen(
+        [sys.executable, str(WRITER), store_url, "100000"], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
     assert writer.stdout.readline().strip() == "ready"
     acked = [int(writer.stdout.readline()) for _ in range(60)]
     os.kill(writer.pid, signal.SIGKILL)  # mid-burst: it is writing the next reports right now

@@ -20,7 +20,9 @@ def main(url: str, count: int) -> None:
     store = Store(url)
     print("ready", flush=True)
     for n in range(count):
-        report = Report("KG0001", ("KG-B",), "in_progress", f"ack test {n}", date(2020, 1, 1), "Durability NGO")
+        report = Report(
+            "KG0001", ("KG-B",), "in_progress", f"ack test {n}", date(2020, 1, 1), "Durability NGO"
+        )
         print(store.add_report(report, "writer-key"), flush=True)
 
 

@@ -13,8 +13,12 @@ from atlas.errors import UserError
 MISSING = ["KG0004", "KG0005", "KG0008", "KG0013", "KG0014", "KG0015"]
 
 
-def table_bytes(rows: list[dict[str, str]], delimiter: str = ",", encoding: str = "utf-8",
-                columns: tuple[str, ...] = ogp.COLUMNS) -> bytes:
+def table_bytes(
+    rows: list[dict[str, str]],
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    columns: tuple[str, ...] = ogp.COLUMNS,
+) -> bytes:
     """A reference CSV built in code: every column present, cells from ``rows``."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), delimiter=delimiter, extrasaction="ignore")
@@ -24,8 +28,15 @@ def table_bytes(rows: list[dict[str, str]], delimiter: str = ",", encoding: str 
     return out.getvalue().encode(encoding)
 
 
-GOOD = {"commitment_id": "KG0001", "title_en": "Open Data", "level": "national", "start_date": "2018-09-01",
-        "end_date": "2020-08-31", "irm_verifiable": "Yes", "source_url": "https://www.opengovpartnership.org/x/"}
+GOOD = {
+    "commitment_id": "KG0001",
+    "title_en": "Open Data",
+    "level": "national",
+    "start_date": "2018-09-01",
+    "end_date": "2020-08-31",
+    "irm_verifiable": "Yes",
+    "source_url": "https://www.opengovpartnership.org/x/",
+}
 
 
 def test_bundled_table_has_the_twenty_known_commitments():
@@ -70,14 +81,17 @@ def test_uploads_from_excel_are_read(variant, expected_ids):
 @pytest.mark.parametrize(
     ("changes", "words"),
     [
-        ({"commitment_id": "KG01"}, "Row 2: commitment ID \"KG01\" is not like KG0001"),
+        ({"commitment_id": "KG01"}, 'Row 2: commitment ID "KG01" is not like KG0001'),
         ({"title_en": ""}, "Row 2: the title is empty"),
-        ({"start_date": "01.09.2018"}, "Row 2: start_date \"01.09.2018\" is not a date"),
-        ({"end_date": "2020-09-31"}, "Row 2: end_date \"2020-09-31\" is not a date"),
-        ({"start_date": "2020-01-01", "end_date": "2019-01-01"}, "Row 2: the end date is before the start date"),
-        ({"level": "Batken"}, "Row 2: level \"Batken\""),
+        ({"start_date": "01.09.2018"}, 'Row 2: start_date "01.09.2018" is not a date'),
+        ({"end_date": "2020-09-31"}, 'Row 2: end_date "2020-09-31" is not a date'),
+        (
+            {"start_date": "2020-01-01", "end_date": "2019-01-01"},
+            "Row 2: the end date is before the start date",
+        ),
+        ({"level": "Batken"}, 'Row 2: level "Batken"'),
         ({"irm_verifiable": "maybe"}, "Row 2: irm_verifiable must be Yes, No or empty"),
-        ({"source_url": "javascript:alert(1)"}, "Row 2: source \"javascript:alert(1)\" is not an http(s) link"),
+        ({"source_url": "javascript:alert(1)"}, 'Row 2: source "javascript:alert(1)" is not an http(s) link'),
     ],
 )
 def test_each_bad_row_gets_a_clear_message(changes, words):
@@ -88,7 +102,12 @@ def test_each_bad_row_gets_a_clear_message(changes, words):
 
 
 def test_problems_in_several_rows_are_all_listed_with_file_line_numbers():
-    rows = [GOOD, dict(GOOD, commitment_id="KG0002", title_en=""), dict(GOOD), dict(GOOD, commitment_id="KG0003")]
+    rows = [
+        GOOD,
+        dict(GOOD, commitment_id="KG0002", title_en=""),
+        dict(GOOD),
+        dict(GOOD, commitment_id="KG0003"),
+    ]
     with pytest.raises(ogp.CommitmentsInvalid) as caught:
         ogp.parse_commitments(table_bytes(rows))
     messages = [m.render() for m in caught.value.problems]

@@ -111,8 +111,14 @@ def test_global_backoff_stops_guessing_from_many_sessions():
 def run_demo_pin(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != security.PIN_ENV}
     environment.update(ACHYK_VAR_DIR=str(tmp_path), PYTHONPATH=str(ROOT), **env)
-    return subprocess.run([sys.executable, "-m", "atlas.demo_pin"], capture_output=True, text=True,
-                          env=environment, cwd=ROOT, check=True)
+    return subprocess.run(
+        [sys.executable, "-m", "atlas.demo_pin"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+        check=True,
+    )
 
 
 def test_demo_pin_module_prints_and_writes_a_private_one_time_pin(tmp_path):

@@ -31,13 +31,21 @@ TODAY = date(2021, 6, 1)
 
 
 def make(**changes) -> Report:
-    base = Report(commitment_id="KG0001", regions=("KG-B",), status="in_progress",
-                  evidence="https://example.kg/minutes.pdf", observed_on=date(2020, 3, 15),
-                  organisation="Batken Youth", activity="Open data portal launched", contact="+996 555 000")
+    base = Report(
+        commitment_id="KG0001",
+        regions=("KG-B",),
+        status="in_progress",
+        evidence="https://example.kg/minutes.pdf",
+        observed_on=date(2020, 3, 15),
+        organisation="Batken Youth",
+        activity="Open data portal launched",
+        contact="+996 555 000",
+    )
     return replace(base, **changes)
 
 
 # ---- validation (pure) --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("changes", "field", "words"),
@@ -74,7 +82,10 @@ def test_validation_names_the_field_and_the_problem(changes, field, words):
         ({"regions": ["KG-GO", "KG-B", "KG-B"]}, {"regions": ("KG-B", "KG-GO")}),
         ({"regions": NATIONAL}, {"regions": (NATIONAL,)}),
         ({"observed_on": "2020-05-31"}, {"observed_on": date(2020, 5, 31)}),
-        ({"evidence": "Minutes of the 12 May hearing: = seen"}, {"evidence": "Minutes of the 12 May hearing: = seen"}),
+        (
+            {"evidence": "Minutes of the 12 May hearing: = seen"},
+            {"evidence": "Minutes of the 12 May hearing: = seen"},
+        ),
         ({"evidence": "Note: the portal was down"}, {"evidence": "Note: the portal was down"}),
         ({"organisation": "  Budget Watch "}, {"organisation": "Budget Watch"}),
     ],
@@ -93,16 +104,23 @@ def test_several_problems_are_reported_together():
 
 # ---- reports on both backends -------------------------------------------------------------------
 
+
 def test_new_database_is_at_latest_schema(store: Store):
     assert store.schema_version() == migrations.LATEST
 
 
 def test_add_get_and_list(store: Store, editor_key: str):
     first = store.add_report(make(), editor_key, today=TODAY)
-    second = store.add_report(make(regions=("KG-C", "KG-GB"), observed_on=date(2020, 7, 1)), editor_key, today=TODAY)
+    second = store.add_report(
+        make(regions=("KG-C", "KG-GB"), observed_on=date(2020, 7, 1)), editor_key, today=TODAY
+    )
     got = store.get_report(first)
     assert (got.commitment_id, got.regions, got.observed_on, got.contact) == (
-        "KG0001", ("KG-B",), date(2020, 3, 15), "+996 555 000")
+        "KG0001",
+        ("KG-B",),
+        date(2020, 3, 15),
+        "+996 555 000",
+    )
     assert [r.id for r in store.list_reports()] == [second, first]  # newest observation first
     assert store.get_report(10_000) is None
 
@@ -134,7 +152,13 @@ def test_filters(store: Store, editor_key: str, filters, expected):
     reports = {
         "a": make(regions=("KG-B",), observed_on=date(2020, 1, 10), activity="a"),
         "b": make(regions=("KG-B", "KG-GO"), status="stalled", observed_on=date(2020, 2, 10), activity="b"),
-        "c": make(commitment_id="KG0002", regions=("KG-C",), organisation="Budget Watch", observed_on=date(2020, 6, 30), activity="c"),
+        "c": make(
+            commitment_id="KG0002",
+            regions=("KG-C",),
+            organisation="Budget Watch",
+            observed_on=date(2020, 6, 30),
+            activity="c",
+        ),
         "d": make(regions=(NATIONAL,), status="stalled", observed_on=date(2020, 12, 1), activity="d"),
     }
     for report in reports.values():
@@ -164,8 +188,11 @@ def test_only_the_key_holder_can_edit_or_withdraw(store: Store, editor_key: str)
 
 @pytest.mark.parametrize(
     ("changes", "message"),
-    [({"observed_on": date(2030, 1, 1)}, "need fixing"), ({"editor_key_hash": "x"}, "cannot be changed"),
-     ({"is_sample": True}, "cannot be changed")],
+    [
+        ({"observed_on": date(2030, 1, 1)}, "need fixing"),
+        ({"editor_key_hash": "x"}, "cannot be changed"),
+        ({"is_sample": True}, "cannot be changed"),
+    ],
 )
 def test_bad_updates_are_refused_and_change_nothing(store: Store, editor_key: str, changes, message):
     rid = store.add_report(make(), editor_key, today=TODAY)
@@ -206,22 +233,30 @@ def test_samples_are_flagged_kept_apart_and_cleared(store: Store, editor_key: st
 
 
 def test_csv_export_is_formula_safe_and_leaves_out_contacts(store: Store, editor_key: str):
-    store.add_report(make(activity="=HYPERLINK(\"http://evil\")", organisation="@SUM(A1)",
-                          evidence="-2+3 seen at the hearing"), editor_key, today=TODAY)
+    store.add_report(
+        make(
+            activity='=HYPERLINK("http://evil")', organisation="@SUM(A1)", evidence="-2+3 seen at the hearing"
+        ),
+        editor_key,
+        today=TODAY,
+    )
     df = pd.read_csv(__import__("io").BytesIO(store.reports_csv()), encoding="utf-8-sig", dtype=str)
-    assert df.loc[0, "activity"] == "'=HYPERLINK(\"http://evil\")"
+    assert df.loc[0, "activity"] == '\'=HYPERLINK("http://evil")'
     assert df.loc[0, "organisation"] == "'@SUM(A1)"
     assert df.loc[0, "evidence"] == "'-2+3 seen at the hearing"
     assert "contact" not in df.columns
-    with_contact = pd.read_csv(__import__("io").BytesIO(store.reports_csv(include_contact=True)), dtype=str,
-                               encoding="utf-8-sig")
+    with_contact = pd.read_csv(
+        __import__("io").BytesIO(store.reports_csv(include_contact=True)), dtype=str, encoding="utf-8-sig"
+    )
     assert with_contact.loc[0, "contact"] == "'+996 555 000"
 
 
 def test_stats_on_store_match_hand_counts(store: Store, editor_key: str):
-    rows = [make(regions=("KG-B", "KG-C"), status="completed", observed_on=date(2020, 1, 5)),
-            make(regions=("KG-B",), status="stalled", observed_on=date(2020, 1, 25)),
-            make(commitment_id="KG0003", regions=(NATIONAL,), status="completed", observed_on=date(2020, 3, 1))]
+    rows = [
+        make(regions=("KG-B", "KG-C"), status="completed", observed_on=date(2020, 1, 5)),
+        make(regions=("KG-B",), status="stalled", observed_on=date(2020, 1, 25)),
+        make(commitment_id="KG0003", regions=(NATIONAL,), status="completed", observed_on=date(2020, 3, 1)),
+    ]
     for report in rows:
         store.add_report(report, editor_key, today=TODAY)
     stats = store.report_stats()
@@ -232,19 +267,29 @@ def test_stats_on_store_match_hand_counts(store: Store, editor_key: str):
     assert stats.by_region.loc["KG-C", "share_completed"] == pytest.approx(1.0)
     assert pd.isna(stats.by_region.loc["KG-N", "share_completed"])  # no reports is not 0 %
     assert stats.by_region.loc[NATIONAL, "reports"] == 1
-    assert stats.timeline.to_dict("list") == {"month": [date(2020, 1, 1), date(2020, 3, 1)], "reports": [2, 1]}
+    assert stats.timeline.to_dict("list") == {
+        "month": [date(2020, 1, 1), date(2020, 3, 1)],
+        "reports": [2, 1],
+    }
 
 
 def test_stats_of_nothing_have_every_region_and_status():
     stats = compute_stats([])
     assert list(stats.by_region.index) == [*CODES, NATIONAL]
     assert stats.by_region["reports"].sum() == 0 and stats.by_region["share_completed"].isna().all()
-    assert list(stats.by_commitment.columns) == ["not_started", "in_progress", "completed", "stalled",
-                                                  "unclear", "total"]
+    assert list(stats.by_commitment.columns) == [
+        "not_started",
+        "in_progress",
+        "completed",
+        "stalled",
+        "unclear",
+        "total",
+    ]
     assert stats.timeline.empty
 
 
 # ---- reference table versions --------------------------------------------------------------------
+
 
 def test_reference_versions_replace_keep_and_restore(store: Store, editor_key: str):
     assert store.reference_csv() is None
@@ -279,15 +324,23 @@ def test_reports_may_name_commitments_of_the_active_version(store: Store, editor
 
 # ---- views, stories, gallery ----------------------------------------------------------------------
 
+
 def test_views_round_trip_with_dataset_bytes(store: Store, editor_key: str):
     spec = {"dataset": "upload:ab12", "column": "schools", "classes": 5, "lang": "ky", "title": "Мектептер"}
     data = bytes(range(256)) * 10
-    sid = store.save_view(SavedView(spec=spec, title=" Schools ", team="Naryn", dataset=data,
-                                    dataset_name="schools.xlsx"), editor_key)
+    sid = store.save_view(
+        SavedView(spec=spec, title=" Schools ", team="Naryn", dataset=data, dataset_name="schools.xlsx"),
+        editor_key,
+    )
     assert len(sid) == 8 and sid.replace("-", "").replace("_", "").isalnum()
     view = store.get_view(sid)
     assert (view.spec, view.title, view.team, view.dataset, view.dataset_name) == (
-        spec, "Schools", "Naryn", data, "schools.xlsx")
+        spec,
+        "Schools",
+        "Naryn",
+        data,
+        "schools.xlsx",
+    )
     assert store.get_view("nope1234") is None
 
 
@@ -314,7 +367,9 @@ def test_gallery_flags_and_permissions(store: Store, editor_key: str):
 def test_stories_keep_order_and_check_views(store: Store, editor_key: str):
     ids = [store.save_view(SavedView(spec={"n": n}, title=f"V{n}"), editor_key) for n in range(3)]
     order = (ids[2], ids[0], ids[1])
-    sid = store.save_story(Story(title="Budget year", view_ids=order, author="Aida", published=True), editor_key)
+    sid = store.save_story(
+        Story(title="Budget year", view_ids=order, author="Aida", published=True), editor_key
+    )
     story = store.get_story(sid)
     assert (story.title, story.view_ids, story.author) == ("Budget year", order, "Aida")
     assert [s.short_id for s in store.list_gallery("stories")] == [sid]
@@ -330,12 +385,15 @@ def test_stories_keep_order_and_check_views(store: Store, editor_key: str):
 
 # ---- configuration and upgrades -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("url", "expected"),
-    [("postgres://u:p@h:5432/db", "postgresql+psycopg://u:p@h:5432/db"),
-     ("postgresql://h/db", "postgresql+psycopg://h/db"),
-     ("postgresql+psycopg://h/db", "postgresql+psycopg://h/db"),
-     ("sqlite:////tmp/x.sqlite3", "sqlite:////tmp/x.sqlite3")],
+    [
+        ("postgres://u:p@h:5432/db", "postgresql+psycopg://u:p@h:5432/db"),
+        ("postgresql://h/db", "postgresql+psycopg://h/db"),
+        ("postgresql+psycopg://h/db", "postgresql+psycopg://h/db"),
+        ("sqlite:////tmp/x.sqlite3", "sqlite:////tmp/x.sqlite3"),
+    ],
 )
 def test_normalise_url(url, expected):
     assert normalise_url(url) == expected
@@ -370,21 +428,38 @@ def test_upgrade_from_version_1_keeps_the_workshop_data(store_url: str):
     engine = sa.create_engine(store_url)
     with engine.begin() as conn:
         assert migrations.upgrade(conn, target=1) == 1
-        conn.execute(sa.text(
-            "INSERT INTO reports (commitment_id, activity, regions, status, evidence, observed_on, organisation,"
-            " contact, editor_key_hash, is_sample, created_at) VALUES ('KG0003', 'Clinic data', ',KG-N,',"
-            " 'stalled', 'https://x.kg/a', :d, 'Naryn NGO', '', :h, :f, :t)"),
-            {"d": date(2019, 11, 2), "h": "0" * 64, "f": False, "t": pd.Timestamp("2019-11-03").to_pydatetime()})
-        conn.execute(sa.text("INSERT INTO reference_versions (created_at, note, author, rows, csv, active)"
-                             " VALUES (:t, 'v1', 'trainer', 20, :csv, :a)"),
-                     {"t": pd.Timestamp("2019-11-01").to_pydatetime(), "csv": ogp.bundled_csv(), "a": True})
+        conn.execute(
+            sa.text(
+                "INSERT INTO reports (commitment_id, activity, regions, status, evidence, observed_on,"
+                " organisation, contact, editor_key_hash, is_sample, created_at)"
+                " VALUES ('KG0003', 'Clinic data', ',KG-N,', 'stalled', 'https://x.kg/a', :d,"
+                " 'Naryn NGO', '', :h, :f, :t)"
+            ),
+            {
+                "d": date(2019, 11, 2),
+                "h": "0" * 64,
+                "f": False,
+                "t": pd.Timestamp("2019-11-03").to_pydatetime(),
+            },
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO reference_versions (created_at, note, author, rows, csv, active)"
+                " VALUES (:t, 'v1', 'trainer', 20, :csv, :a)"
+            ),
+            {"t": pd.Timestamp("2019-11-01").to_pydatetime(), "csv": ogp.bundled_csv(), "a": True},
+        )
     engine.dispose()
     store = Store(store_url)
     try:
         assert store.schema_version() == migrations.LATEST
         (report,) = store.list_reports()
         assert (report.commitment_id, report.regions, report.status, report.hidden) == (
-            "KG0003", ("KG-N",), "stalled", False)
+            "KG0003",
+            ("KG-N",),
+            "stalled",
+            False,
+        )
         assert report.updated_at == report.created_at
         assert store.reference_csv() == ogp.bundled_csv()
         store.moderate(report.id, "hide", pin_ok=True)  # the new column works on old rows
