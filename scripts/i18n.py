@@ -121,7 +121,8 @@ def extract_template(root: Path = ROOT, glossary: Path | None = None) -> Catalog
         strip_comment_tags=True,
         directory_filter=keep,
     ):
-        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+        added = template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+        _mark_format(added)
     glossary = glossary or root / "docs" / "GLOSSARY.md"
     if glossary.exists():
         for term in read_glossary(glossary):
@@ -131,6 +132,18 @@ def extract_template(root: Path = ROOT, glossary: Path | None = None) -> Catalog
             comments = ["glossary term" + (f": {term.note}" if term.note else "")]
             template.add(term.en, None, locations, auto_comments=comments)
     return template
+
+
+def _mark_format(message: Message) -> None:
+    """Flag ``{name}`` messages as python-brace-format, the style this app uses.
+
+    Babel flags any ``%`` as python-format ("% of the total" looks like ``% o``), which makes
+    gettext tools reject good translations; Poedit and msgfmt check brace placeholders instead.
+    """
+    message.flags.discard("python-format")
+    text = message.id[0] if isinstance(message.id, tuple | list) else message.id
+    if placeholder_names(text):
+        message.flags.add("python-brace-format")
 
 
 def _render(catalog: Catalog) -> bytes:
@@ -187,7 +200,12 @@ def read_catalogue(path: Path, lang: str) -> Catalog:
 
 def merge(template: Catalog, catalogue: Catalog, glossary: Sequence[Term], lang: str) -> Catalog:
     """Bring ``catalogue`` in line with ``template``; translations kept, glossary terms enforced."""
-    catalogue.update(template, no_fuzzy_matching=False, update_creation_date=True)
+    # No fuzzy matching: on short UI strings Babel's guesses are wrong more often than right
+    # ("(population {year})" → "Population"), and a wrong guess is worse than a visible gap.
+    catalogue.update(template, no_fuzzy_matching=True, update_creation_date=True)
+    for message in catalogue:
+        if message.id:
+            _mark_format(message)
     for term in glossary:
         message = catalogue.get(term.en)
         wanted = getattr(term, lang, "")
@@ -477,12 +495,10 @@ def cmd_apply(form: Iterable[dict], root: Path = ROOT) -> tuple[int, list[str]]:
 
 def cmd_compile(root: Path = ROOT) -> list[str]:
     """Write messages.mo next to each .po (for gettext tools; the app reads the .po itself)."""
-    problems = []
+    problems = check(root).placeholders  # Babel's own checkers only know %-style formats
     for lang in TARGET_LANGS:
         path = po_path(lang, root / "locales")
         catalogue = read_catalogue(path, lang)
-        for message, errors in catalogue.check():
-            problems += [f"{lang}: {_msgid(message)!r}: {error}" for error in errors]
         with path.with_suffix(".mo").open("wb") as handle:
             write_mo(handle, catalogue, use_fuzzy=False)
     return problems
