@@ -53,6 +53,8 @@ _CYRILLIC = dict(
     )
 )
 _CYRILLIC["ъ"] = _CYRILLIC["ь"] = ""
+# Windows will not create files with these names, whatever the extension.
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10))}
 
 
 def _ascii(text: str) -> str:
@@ -72,6 +74,8 @@ def handout_filename(title: str, date: str | dt.date | None = None, ext: str = "
     'ysyk-kol-nko-2021_2024-05-01.pdf'
     """
     stem = _slug(title)[:MAX_STEM].rstrip("-") or "handout"
+    if not date and stem in _WINDOWS_DEVICES:
+        stem += "-handout"
     day = date.isoformat() if isinstance(date, dt.date) else _slug(str(date or ""))[:20].strip("-")
     suffix = re.sub(r"[^a-z0-9]", "", _ascii(ext))[:8] or "bin"
     return f"{stem}_{day}.{suffix}" if day else f"{stem}.{suffix}"

@@ -7,15 +7,17 @@ the screen said.
 
 from __future__ import annotations
 
+import json
 import math
 import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from atlas import geo
 from atlas.gazetteer import CODES
+from atlas.paths import GEO
 
 #: Osh city has no polygon (Natural Earth draws it inside Osh oblast): it is always a symbol.
 CITY_POINT = "KG-GO"
@@ -94,6 +96,11 @@ class Handout:
         return with_data + [c for c in CODES if self.missing(c)]
 
 
+def _read_geo(name: str) -> list[tuple[dict, BaseGeometry]]:
+    with open(GEO / name, encoding="utf-8") as f:
+        return [(feat["properties"], shape(feat["geometry"])) for feat in json.load(f)["features"]]
+
+
 @lru_cache(maxsize=1)
 def shapes() -> dict[str, BaseGeometry]:
     """The 8 polygons at full resolution keyed by ISO code (Osh city is not among them).
@@ -101,37 +108,48 @@ def shapes() -> dict[str, BaseGeometry]:
     >>> sorted(shapes())[:2]
     ['KG-B', 'KG-C']
     """
-    frame = geo.admin1("full")
-    return dict(zip(frame["iso_3166_2"], frame.geometry, strict=True))
+    return {props["iso_3166_2"]: geom for props, geom in _read_geo("kg_admin1_full.geojson")}
 
 
 @lru_cache(maxsize=1)
 def neighbour_shapes() -> tuple[BaseGeometry, ...]:
     """Neighbouring countries, for faint context around the country."""
-    return tuple(geo.neighbours().geometry)
+    return tuple(geom for _, geom in _read_geo("neighbours_screen.geojson"))
 
 
+@lru_cache(maxsize=1)
 def city_lonlat() -> tuple[float, float]:
     """Where the Osh city symbol goes.
 
     >>> city_lonlat()
     (72.7985, 40.5283)
     """
-    return geo.osh_city_lonlat()
+    (_, point), *_ = _read_geo("osh_city.geojson")
+    return point.x, point.y
+
+
+#: Where each unit's name and value are written (lon, lat), placed by hand for these shapes: the
+#: pole of inaccessibility sends Batken's label to its far western tip, and Chüy's onto Bishkek's.
+#: Bishkek's is where its leader line starts (the label itself sits out in Kazakhstan).
+LABEL_ANCHORS: dict[str, tuple[float, float]] = {
+    "KG-B": (70.83, 39.92),
+    "KG-C": (74.58, 42.44),
+    "KG-J": (72.89, 41.47),
+    "KG-N": (75.51, 41.42),
+    "KG-O": (73.22, 40.10),
+    "KG-T": (71.86, 42.48),
+    "KG-Y": (78.00, 42.07),
+    "KG-GB": (74.60, 42.86),
+}
 
 
 def label_anchor(code: str) -> tuple[float, float]:
-    """Where a unit's name and value are written on the map (lon, lat).
+    """Where a unit's name and value are written on the map (lon, lat); Osh city at the city.
 
-    >>> label_anchor("KG-N")[0] > 75
-    True
+    >>> label_anchor("KG-N")
+    (75.51, 41.42)
     """
-    points = geo.label_points()
-    # Chüy's pole of inaccessibility sits next to Bishkek, whose own label needs that room.
-    nudges = {"KG-C": (0.5, -0.25), "KG-B": (0.9, 0.05)}
-    dx, dy = nudges.get(code, (0.0, 0.0))
-    lon, lat = points[code]
-    return lon + dx, lat + dy
+    return city_lonlat() if code == CITY_POINT else LABEL_ANCHORS[code]
 
 
 def clip_text(text: str, width: int, max_lines: int) -> list[str]:

@@ -11,6 +11,7 @@ import io
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
+import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -36,6 +37,11 @@ from atlas.export_model import (
     neighbour_shapes,
     shapes,
 )
+
+# TrueType (Type 42) glyphs in PDFs, set once at import and never toggled (rc_context would race
+# between the app's threads): with the default Type 3, pdftotext and copy-paste split bold words
+# at punctuation ("маалыматтар:" came out as "маалыматтар" and a stray ":").
+matplotlib.rcParams["pdf.fonttype"] = 42
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
 FONT = "DejaVu Sans"  # bundled with matplotlib; has Kyrgyz ө ү ң
@@ -86,12 +92,14 @@ def _text(target, x: float, y: float, s: str, **kw):
 def _draw_map(ax: Axes, h: Handout) -> None:
     """Neighbours, units, outline, Osh city symbol and labels on equirectangular axes."""
     units, neighbours, outline = _paths()
+    # add_artist, not add_patch: the limits are fixed below, and add_patch would walk every
+    # vertex to update them (a third of the drawing time).
     for path in neighbours:
-        ax.add_patch(PathPatch(path, facecolor="#efefef", edgecolor="#d4d4d4", linewidth=0.6))
+        ax.add_artist(PathPatch(path, facecolor="#efefef", edgecolor="#d4d4d4", linewidth=0.6))
     for code, path in units.items():
         edge = NO_DATA_EDGE if h.missing(code) else "white"
-        ax.add_patch(PathPatch(path, edgecolor=edge, linewidth=0.8, **_fill_style(h, code)))
-    ax.add_patch(PathPatch(outline, facecolor="none", edgecolor="#6f6f6f", linewidth=0.9))
+        ax.add_artist(PathPatch(path, edgecolor=edge, linewidth=0.8, **_fill_style(h, code)))
+    ax.add_artist(PathPatch(outline, facecolor="none", edgecolor="#6f6f6f", linewidth=0.9))
     lon, lat = city_lonlat()
     ax.add_patch(
         Circle(_xy(lon, lat), 0.13, edgecolor=INK, linewidth=1.3, zorder=5, **_fill_style(h, CITY_POINT))
@@ -198,7 +206,8 @@ def _draw_bars(ax: Axes, h: Handout) -> None:
     for i, code in enumerate(order):
         _text(ax, low, i - 0.1, clip_text(h.name(code), 38, 1)[0], fontsize=8.5, va="bottom")
         if h.missing(code):
-            _text(ax, low, i + 0.25, h.no_data_label, fontsize=8, va="center", color=MUTED, style="italic")
+            # Muted, not italic: an oblique face would be one more font to embed in every PDF.
+            _text(ax, low, i + 0.25, h.no_data_label, fontsize=8, va="center", color=MUTED)
             continue
         value = float(h.values[code])
         ax.barh(i + 0.25, value, height=0.42, color=h.colors[code], edgecolor="#8f8f8f", linewidth=0.4)
