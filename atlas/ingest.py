@@ -608,7 +608,9 @@ def detect_roles(df: pd.DataFrame) -> ColumnRoles:
         mid = len(df) // 2
         df = pd.concat([df.iloc[:2000], df.iloc[mid : mid + 2000], df.iloc[-2000:]])
     roles.code = _code_column(df, cols)
-    roles.region = regions.detect_region_column(df[[c for c in cols if c not in numeric or c == roles.code]])
+    # a names column is preferred for display; a code column alone also serves
+    names = [c for c in cols if c not in numeric and c != roles.code]
+    roles.region = regions.detect_region_column(df[names]) or roles.code
     roles.lat, roles.lon = _latlon(df, numeric)
     roles.year, roles.date = _year_date(df, cols, numeric)
     roles.wide_years = [c for c in numeric if _year_of(c) and not _YEAR_NAMES.match(str(c))]
@@ -864,7 +866,7 @@ def _read_vector_file(path: Path, opts: ReadOptions) -> Upload:
         layer = opts.sheet if opts.sheet in layers else layers[0]
         info = pyogrio.read_info(path, layer=layer)
         safety.check_rows(int(info.get("features") or 0))
-        enc = opts.shapefile_encoding
+        enc = _gdal_encoding(opts.shapefile_encoding) if opts.shapefile_encoding else None
         gdf = gpd.read_file(path, layer=layer, engine="pyogrio", **({"encoding": enc} if enc else {}))
     except UserError:
         raise
@@ -889,6 +891,21 @@ def _read_vector_file(path: Path, opts: ReadOptions) -> Upload:
         ),
     )
     return Upload(gdf, "vector", report, layers, detect_roles(pd.DataFrame(gdf.drop(columns="geometry"))))
+
+
+def _gdal_encoding(name: str) -> str:
+    """Python codec name → the name GDAL's iconv knows ("latin-1" → "ISO-8859-1").
+
+    >>> _gdal_encoding("cp1251"), _gdal_encoding("latin-1")
+    ('CP1251', 'ISO-8859-1')
+    """
+    import codecs
+
+    try:
+        canon = codecs.lookup(name).name
+    except LookupError as exc:
+        raise UserError(Msg(N_("Unknown encoding {enc}."), {"enc": name})) from exc
+    return {"iso8859-1": "ISO-8859-1", "utf-8": "UTF-8", "koi8-r": "KOI8-R"}.get(canon, canon.upper())
 
 
 def _to_wgs84(gdf, report: ReadReport):
