@@ -13,9 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atlas import gazetteer
+from atlas.charts import ranked_bar
 from atlas.classify import Classes, classify
 from atlas.i18n import N_, fmt_number
-from atlas.charts import ranked_bar
 from atlas.maps import CompactDeck, RegionStyle, region_deck
 
 

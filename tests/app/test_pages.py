@@ -1,0 +1,66 @@
+"""Every page runs in every language without an exception (Streamlit AppTest, widgets by key)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas import datasets
+from atlas.i18n import LANGS
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ["pages/overview.py", "pages/about_data.py"]
+
+
+def run_page(path: str, lang: str = "en", **state) -> AppTest:
+    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    at.query_params["lang"] = lang
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", PAGES)
+def test_page_runs_without_exception(path, lang):
+    at = run_page(path, lang)
+    assert not at.exception, at.exception
+    assert at.title, "every page has a title"
+
+
+@pytest.mark.parametrize("key", list(datasets.INDICATORS))
+def test_overview_shows_every_indicator_with_its_source(key):
+    at = run_page("pages/overview.py")
+    at.selectbox(key="overview_indicator").select(key).run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Source" in captions
+    assert "Natural Earth" in captions
+    dataset = datasets.DATASETS[datasets.indicator(key).dataset]
+    warnings = " ".join(w.value for w in at.warning)
+    assert ("not real data" in warnings) == dataset.is_sample
+
+
+def test_overview_names_the_gap_for_bishkek_density():
+    at = run_page("pages/overview.py")
+    at.selectbox(key="overview_indicator").select("density").run()
+    assert any("Bishkek" in i.value for i in at.info)
+    assert any("No data" in m.value and "Bishkek" in m.value for m in at.markdown)
+
+
+def test_overview_shows_ogp_headline_facts_with_sources():
+    at = run_page("pages/overview.py")
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "38 members" in text
+    assert "Resolution No. 360-r" in text
+    assert "OSCE" in text
+
+
+def test_about_page_lists_every_bundled_file():
+    at = run_page("pages/about_data.py")
+    text = " ".join(m.value for m in at.markdown)
+    for name in ("regions.csv", "region_aliases.csv", "ogp_commitments.csv", "sample_ngo_projects.csv",
+                 "kg_admin1_full.geojson", "osh_city.geojson", "neighbours_screen.geojson"):
+        assert name in text
