@@ -182,3 +182,7 @@ class PinGate:
                 self._failures[session_id].append(now)
                 self._global.append(now)
             return ok
+
+
+#: The process-wide gate; pages call ``PIN_GATE.check(attempt, session_id, trainer_pin(secret))``.
+PIN_GATE = PinGate()

@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
@@ -60,6 +60,7 @@ STATUSES: dict[str, str] = {
     "stalled": N_("stalled"),
     "unclear": N_("unclear"),
 }
+KG_TZ = timezone(timedelta(hours=6))
 EARLIEST_OBSERVATION = date(2018, 1, 1)  # the plan was drafted in 2018; earlier dates are typos
 MAX_TEXT = {"activity": 500, "evidence": 1000, "organisation": 200, "contact": 200}
 MAX_DATASET_BYTES = 20 * 1024 * 1024
@@ -130,6 +131,17 @@ stories_t = sa.Table(
 def _now() -> datetime:
     # Naive UTC everywhere: SQLite has no time zones, and one convention keeps both backends equal.
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def local_today() -> date:
+    """Today's date in Kyrgyzstan (UTC+6 all year, no daylight saving since 2005).
+
+    A report made at 03:00 in Naryn is dated by the local calendar, not by UTC, so it is not "in the future".
+
+    >>> isinstance(local_today(), date)
+    True
+    """
+    return datetime.now(KG_TZ).date()
 
 
 def _refuse(text: str, params: dict | None = None) -> UserError:
@@ -321,7 +333,7 @@ def validate_report(report: Report, known_ids: set[str] | None = None, today: da
     >>> validate_report(r).regions
     ('KG-B', 'KG-C')
     """
-    today = today or _now().date()
+    today = today or local_today()
     known_ids = known_ids if known_ids is not None else ogp.known_ids(ogp.bundled_commitments())
     problems: dict[str, Msg] = {}
     text = {name: str(getattr(report, name) or "").strip() for name in MAX_TEXT}
@@ -504,7 +516,7 @@ _view_list_columns = [c for c in views_t.c if c.name != "dataset"]
 # The store
 
 
-@dataclass
+@dataclass(eq=False)  # identity equality and hashing: one Store is one shared resource
 class Store:
     """All persistence for the app. Create with ``get_store()``; safe to share between threads.
 
@@ -569,7 +581,7 @@ class Store:
         now = _now()
         values = _report_values(report) | {
             "editor_key_hash": hash_editor_key(editor_key),
-            "is_sample": report.is_sample,
+            "is_sample": False,  # only load_samples makes samples: a participant's report is always real
             "hidden": False,
             "created_at": now,
             "updated_at": now,

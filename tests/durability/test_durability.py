@@ -99,8 +99,7 @@ def _process_writer(url: str, w: int, per_writer: int, queue: multiprocessing.Qu
 
 
 def test_forty_writer_processes_lose_nothing_on_sqlite(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'procs.sqlite3'}"
-    Store(url).close()
+    url = f"sqlite:///{tmp_path / 'procs.sqlite3'}"  # new file: the 40 processes also race to migrate it
     per_writer = 3
     ctx = multiprocessing.get_context("fork")  # fast start; each child opens its own engine
     queue = ctx.Queue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import threading
 from dataclasses import replace
 from datetime import date
 
@@ -125,6 +127,34 @@ def test_add_get_and_list(store: Store, editor_key: str):
     assert store.get_report(10_000) is None
 
 
+def test_a_participant_cannot_make_a_sample(store: Store, editor_key: str):
+    rid = store.add_report(make(is_sample=True), editor_key, today=TODAY)
+    assert store.get_report(rid).is_sample is False
+    assert [r.id for r in store.list_reports()] == [rid]
+
+
+def test_stores_opened_at_once_on_a_new_database_migrate_it_once(store_url: str):
+    opened, errors = [], []
+
+    def open_store() -> None:
+        try:
+            opened.append(Store(store_url))
+        except Exception as exc:  # collected: a thread's exception would otherwise vanish
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(opened) == 8
+    assert {s.schema_version() for s in opened} == {migrations.LATEST}
+    with opened[0].engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM schema_version")).scalar_one() == 1
+    for s in opened:
+        s.close()
+
+
 def test_editor_key_is_not_stored_in_clear(store: Store, editor_key: str):
     store.add_report(make(), editor_key, today=TODAY)
     with store.engine.connect() as conn:
@@ -240,13 +270,13 @@ def test_csv_export_is_formula_safe_and_leaves_out_contacts(store: Store, editor
         editor_key,
         today=TODAY,
     )
-    df = pd.read_csv(__import__("io").BytesIO(store.reports_csv()), encoding="utf-8-sig", dtype=str)
+    df = pd.read_csv(io.BytesIO(store.reports_csv()), encoding="utf-8-sig", dtype=str)
     assert df.loc[0, "activity"] == '\'=HYPERLINK("http://evil")'
     assert df.loc[0, "organisation"] == "'@SUM(A1)"
     assert df.loc[0, "evidence"] == "'-2+3 seen at the hearing"
     assert "contact" not in df.columns
     with_contact = pd.read_csv(
-        __import__("io").BytesIO(store.reports_csv(include_contact=True)), dtype=str, encoding="utf-8-sig"
+        io.BytesIO(store.reports_csv(include_contact=True)), dtype=str, encoding="utf-8-sig"
     )
     assert with_contact.loc[0, "contact"] == "'+996 555 000"
 
