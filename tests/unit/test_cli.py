@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from atlas.__main__ import main
+
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"ok", "rows", "regions", "unmatched", "ambiguous", "points", "guesses", "messages", "error"}
 
@@ -37,26 +39,36 @@ def test_json_for_a_table(tmp_path: Path) -> None:
     assert res["points"] is None
 
 
-def test_json_for_points(tmp_path: Path) -> None:
+def test_json_for_points(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     f = tmp_path / "p.csv"
     f.write_text("site,lat,lon\nA,42.87,74.6\nB,74.6,42.87\nC,,\nD,55.75,37.62\n")
-    res = json.loads(run(f, "--json").stdout)
+    assert main(["check", str(f), "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
     assert res["points"] == {"inside": 1, "outside": 1, "swapped": 1, "blank": 1}
     assert res["regions"] == {"KG-GB": 1.0}
 
 
-@pytest.mark.parametrize("content", [b"\x7fELF\x02\x01", b"", b"a,b\n"])
-def test_refused_files_exit_2(tmp_path: Path, content: bytes) -> None:
+def test_refused_file_exits_2(tmp_path: Path) -> None:
     f = tmp_path / "bad.csv"
-    f.write_bytes(content)
+    f.write_bytes(b"\x7fELF\x02\x01")
     out = run(f, "--json")
     res = json.loads(out.stdout)
-    assert out.returncode == 2 and res["ok"] is False and res["error"]
+    assert out.returncode == 2 and res["ok"] is False and "Linux program" in res["error"]
     assert "Traceback" not in out.stdout + out.stderr
 
 
-def test_readable_summary(tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", [b"", b"a,b\n", b"PK\x03\x04xx"])
+def test_refused_in_process(tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_bytes(content)
+    assert main(["check", str(f), "--json"]) == 2
+    res = json.loads(capsys.readouterr().out)
+    assert res["ok"] is False and res["error"] and set(res) == KEYS
+
+
+def test_readable_summary(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     f = tmp_path / "t.csv"
     f.write_text("Region,N\nNaryn,2\nTalas,3\n")
-    out = run(f)
-    assert out.returncode == 0 and "2 rows read" in out.stdout and "KG-N" in out.stdout
+    assert main(["check", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "2 rows read" in out and "KG-N" in out and "3.00" in out
