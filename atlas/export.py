@@ -47,8 +47,7 @@ MAX_STEM = 80
 _CYRILLIC = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюяөүңәғқұһі",
-        "a b v g d e yo zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya "
-        "o u ng a g k u h i".split(),
+        "a b v g d e yo zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya o u ng a g k u h i".split(),
         strict=True,
     )
 )

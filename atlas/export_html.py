@@ -26,6 +26,7 @@ from atlas.export_model import (
     NO_DATA_FILL,
     Handout,
     city_lonlat,
+    clip_text,
     label_anchor,
     neighbour_shapes,
     shapes,
@@ -147,13 +148,15 @@ def _unit_attrs(h: Handout, code: str) -> str:
 
 
 def _label_svg(h: Handout, code: str, x: float, y: float, anchor: str = "middle", city: bool = False) -> str:
-    lines = [h.name(code), h.value_text(code)]
+    """Name and value in short lines (as on the printed map), centred on ``y``."""
+    width = 22 if city else 16
+    lines = clip_text(h.name(code), width, 2) + clip_text(h.value_text(code), width + 2, 2)
+    first = f"{-0.6 * (len(lines) - 1) + 0.35:.2f}em"  # centre the block of lines on the anchor
     spans = "".join(
-        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else 1.2}em">{escape(line)}</tspan>'
-        for i, line in enumerate(lines)
+        f'<tspan x="{x:.1f}" dy="{first if i == 0 else "1.2em"}">{escape(line)}</tspan>' for i, line in enumerate(lines)
     )
     css = "lbl city" if city else "lbl"
-    return f'<text class="{css}" x="{x:.1f}" y="{y - 6:.1f}" style="text-anchor:{anchor}">{spans}</text>'
+    return f'<text class="{css}" x="{x:.1f}" y="{y:.1f}" style="text-anchor:{anchor}">{spans}</text>'
 
 
 def _labels_svg(h: Handout) -> list[str]:
@@ -179,12 +182,9 @@ def _map_svg(h: Handout) -> str:
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{NO_DATA_FILL}"/>'
         f'<line x1="0" y1="0" x2="0" y2="6" stroke="{NO_DATA_EDGE}" stroke-width="1.4"/></pattern></defs>'
     )
-    neighbours = "".join(
-        f'<path d="{_path_d(g)}" fill="#efefef" stroke="#d4d4d4"/>' for g in neighbour_shapes()
-    )
+    neighbours = "".join(f'<path d="{_path_d(g)}" fill="#efefef" stroke="#d4d4d4"/>' for g in neighbour_shapes())
     units = "".join(
-        f'<path d="{_path_d(geom)}" fill-rule="evenodd" {_unit_attrs(h, code)}/>'
-        for code, geom in shapes().items()
+        f'<path d="{_path_d(geom)}" fill-rule="evenodd" {_unit_attrs(h, code)}/>' for code, geom in shapes().items()
     )
     outline = f'<path class="outline" d="{_path_d(_national_outline())}"/>'
     cx, cy = _xy(*city_lonlat())
@@ -233,9 +233,7 @@ def _table_html(h: Handout) -> str:
             f'<tr><td class="num">{rank}</td><td>{escape(h.name(code))}</td>'
             f"<td>{escape(h.value_texts.get(code, ''))}{bar}</td></tr>"
         )
-    head = (
-        f"<tr><th>#</th><th>{escape(h.region_heading)}</th><th>{escape(h.value_heading or h.unit)}</th></tr>"
-    )
+    head = f"<tr><th>#</th><th>{escape(h.region_heading)}</th><th>{escape(h.value_heading or h.unit)}</th></tr>"
     title = f"<h2>{escape(h.chart_title)}</h2>" if h.chart_title else ""
     return f"{title}<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 

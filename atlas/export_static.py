@@ -101,9 +101,7 @@ def _draw_map(ax: Axes, h: Handout) -> None:
         ax.add_artist(PathPatch(path, edgecolor=edge, linewidth=0.8, **_fill_style(h, code)))
     ax.add_artist(PathPatch(outline, facecolor="none", edgecolor="#6f6f6f", linewidth=0.9))
     lon, lat = city_lonlat()
-    ax.add_patch(
-        Circle(_xy(lon, lat), 0.13, edgecolor=INK, linewidth=1.3, zorder=5, **_fill_style(h, CITY_POINT))
-    )
+    ax.add_patch(Circle(_xy(lon, lat), 0.13, edgecolor=INK, linewidth=1.3, zorder=5, **_fill_style(h, CITY_POINT)))
     if h.labels:
         _draw_labels(ax, h)
     ax.set_facecolor("#efefef")  # the neighbours' colour, so gaps in their outlines do not show
@@ -115,7 +113,8 @@ def _draw_map(ax: Axes, h: Handout) -> None:
 
 
 def _label(h: Handout, code: str, width: int = 16) -> str:
-    return "\n".join(clip_text(h.name(code), width, 2) + [h.value_text(code)]).strip()
+    """Name and value in a few short lines, so neighbouring labels keep clear of each other."""
+    return "\n".join(clip_text(h.name(code), width, 2) + clip_text(h.value_text(code), width + 2, 2)).strip()
 
 
 def _draw_labels(ax: Axes, h: Handout) -> None:
@@ -169,7 +168,15 @@ def _draw_legend(ax: Axes, h: Handout) -> None:
     ax.set_axis_off()
     top = 0.93
     if h.unit:
-        _text(ax, 0, top, clip_text(h.unit, 70, 1)[0], fontsize=9.5, fontweight="bold", va="top")
+        _text(
+            ax,
+            0,
+            top,
+            _wrap(ax.figure, h.unit, 0.6, 1, size=9.5, weight="bold"),
+            fontsize=9.5,
+            fontweight="bold",
+            va="top",
+        )
         top -= 0.2
     rows = _legend_rows(h)
     per_column = len(rows) if len(rows) <= 5 else -(-len(rows) // 2)
@@ -189,54 +196,55 @@ def _draw_legend(ax: Axes, h: Handout) -> None:
             )
         else:
             ax.add_patch(
-                Rectangle(
-                    (x, y - step * 0.3), 0.09, step * 0.6, edgecolor=NO_DATA_EDGE, linewidth=0.6, **style
-                )
+                Rectangle((x, y - step * 0.3), 0.09, step * 0.6, edgecolor=NO_DATA_EDGE, linewidth=0.6, **style)
             )
-        _text(ax, x + 0.13, y, clip_text(label, 40, 1)[0], fontsize=9, va="center")
+        _text(ax, x + 0.13, y, _wrap(ax.figure, label, 0.17, 1, size=9), fontsize=9, va="center")
         _text(ax, x + 0.8, y, count, fontsize=9, va="center", ha="right", color=MUTED)
 
 
 def _draw_bars(ax: Axes, h: Handout) -> None:
-    """Ranked horizontal bars in the map's colours; each name sits above its bar."""
-    order = h.ranked()
+    """Ranked horizontal bars in the map's colours; each name sits above its bar, each value text
+    beside it, with room measured so that the longest value text stays on the page."""
+    fig, order = ax.figure, h.ranked()
+    axes_width = ax.get_position().width
+    texts = {c: _wrap(fig, h.value_texts.get(c, ""), axes_width * 0.62, 1, size=8.5) for c in order}
     values = [float(h.values[c]) for c in order if not h.missing(c)]
     low, high = min([0.0, *values]), max([0.0, *values])
     span = (high - low) or 1.0
+    # Page fraction the value texts need, beyond the bars' ends, on either side of zero.
+    room = max([_width(fig, texts[c], size=8.5) for c in order if not h.missing(c)] + [0.0]) + 0.006
+    bars = max(axes_width - room * ((high > 0 or low == 0) + (low < 0)), axes_width * 0.3)
     for i, code in enumerate(order):
-        _text(ax, low, i - 0.1, clip_text(h.name(code), 38, 1)[0], fontsize=8.5, va="bottom")
+        name = _wrap(fig, h.name(code), axes_width, 1, size=8.5)
+        _text(ax, low, i - 0.1, name, fontsize=8.5, va="bottom")
         if h.missing(code):
             # Muted, not italic: an oblique face would be one more font to embed in every PDF.
             _text(ax, low, i + 0.25, h.no_data_label, fontsize=8, va="center", color=MUTED)
             continue
         value = float(h.values[code])
         ax.barh(i + 0.25, value, height=0.42, color=h.colors[code], edgecolor="#8f8f8f", linewidth=0.4)
-        ax.text(
-            value + (0.015 * span if value >= 0 else -0.015 * span),
-            i + 0.25,
-            h.value_texts.get(code, ""),
-            fontsize=8.5,
-            va="center",
-            ha="left" if value >= 0 else "right",
-            fontfamily=FONT,
-            parse_math=False,
-            color=INK,
-        )
+        gap = 0.012 * span * (1 if value >= 0 else -1)
+        _text(ax, value + gap, i + 0.25, texts[code], fontsize=8.5, va="center", ha="left" if value >= 0 else "right")
     ax.axvline(0, color="#9a9a9a", linewidth=0.6)
-    ax.set_xlim(low - (0.35 * span if low < 0 else 0), high + 0.35 * span)
+    per_page = span / bars  # data units per page-width fraction
+    ax.set_xlim(low - (room * per_page if low < 0 else 0), high + (room * per_page if high > 0 or low == 0 else 0))
     ax.set_ylim(len(order) - 0.4, -0.75)
     ax.set_axis_off()
+
+
+def _width(fig: Figure, text: str, **font) -> float:
+    """Width of a one-line ``text`` as a fraction of the page width."""
+    prop = FontProperties(family=FONT, **font)
+    pixels = fig.canvas.get_renderer().get_text_width_height_descent(text, prop, ismath=False)[0]
+    return pixels / (fig.get_figwidth() * fig.dpi)
 
 
 def _wrap(fig: Figure, text: str, width: float, max_lines: int, **font) -> str:
     """``text`` wrapped to ``width`` (a fraction of the page width) by measuring the rendered words,
     at most ``max_lines`` lines, an ellipsis marking a cut."""
-    renderer = fig.canvas.get_renderer()
-    prop = FontProperties(family=FONT, **font)
-    limit = width * fig.get_figwidth() * fig.dpi
 
     def fits(line: str) -> bool:
-        return renderer.get_text_width_height_descent(line, prop, ismath=False)[0] <= limit
+        return _width(fig, line, **font) <= width
 
     lines: list[str] = []
     for word in " ".join((text or "").split()).split(" "):
@@ -254,10 +262,14 @@ def _wrap(fig: Figure, text: str, width: float, max_lines: int, **font) -> str:
 
 def _draw_texts(fig: Figure, h: Handout) -> None:
     """Title block at the top, note and source line at the bottom."""
-    title = _wrap(fig, h.title, 0.92, 2, size=20, weight="bold")
-    _text(fig, 0.04, 0.955, title, fontsize=20, fontweight="bold", va="top", linespacing=1.1)
+    # A long title steps down in size before it is cut: the title is what the room reads first.
+    for size in (20, 17, 15):
+        title = _wrap(fig, h.title, 0.92, 2, size=size, weight="bold")
+        if not title.endswith("…"):
+            break
+    _text(fig, 0.04, 0.955, title, fontsize=size, fontweight="bold", va="top", linespacing=1.1)
     if h.subtitle:
-        y = 0.955 - 0.043 * (title.count("\n") + 1) - 0.006
+        y = 0.955 - 0.043 * size / 20 * (title.count("\n") + 1) - 0.006
         _text(fig, 0.04, y, _wrap(fig, h.subtitle, 0.92, 2, size=12), fontsize=12, va="top", color=MUTED)
     if h.chart_title:
         chart_title = _wrap(fig, h.chart_title, 0.275, 1, size=12, weight="bold")

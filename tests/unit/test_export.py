@@ -152,9 +152,7 @@ def test_png_is_a4_landscape_with_several_fill_colours_in_the_map(dpi=100):
     top = image.size[1] - box.y1 * scale
     crop = np.asarray(image.crop((box.x0 * scale, top, box.x1 * scale, top + box.height * scale)))
     colours, counts = np.unique(crop.reshape(-1, 3), axis=0, return_counts=True)
-    big = {
-        tuple(int(v) for v in c) for c, n in zip(colours, counts, strict=True) if n > 0.003 * crop.size / 3
-    }
+    big = {tuple(int(v) for v in c) for c, n in zip(colours, counts, strict=True) if n > 0.003 * crop.size / 3}
     used = {_rgb(c) for c in h.colors.values() if c}
     assert used - {_rgb(PALETTE[4])} <= big  # every class colour on the map (Bishkek's is tiny)
 
@@ -177,9 +175,7 @@ def test_kyrgyz_letters_have_glyphs():
     ],
 )
 def test_unusual_values_still_render(values):
-    h = make_handout(
-        values=values, colors={c: None if v is None or v != v else "#6baed6" for c, v in values.items()}
-    )
+    h = make_handout(values=values, colors={c: None if v is None or v != v else "#6baed6" for c, v in values.items()})
     assert render_png(h, dpi=20)[:4] == b"\x89PNG"
 
 
@@ -209,16 +205,12 @@ def pdf_file(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def pdf_text(pdf_file) -> str:
     """The PDF's text as pdftotext reads it, words joined by single spaces."""
-    out = subprocess.run(
-        [_pdf_tool("pdftotext"), str(pdf_file), "-"], capture_output=True, check=True, text=True
-    )
+    out = subprocess.run([_pdf_tool("pdftotext"), str(pdf_file), "-"], capture_output=True, check=True, text=True)
     return " ".join(out.stdout.split())
 
 
 def test_pdf_is_one_a4_landscape_page(pdf_file):
-    info = subprocess.run(
-        [_pdf_tool("pdfinfo"), str(pdf_file)], capture_output=True, check=True, text=True
-    ).stdout
+    info = subprocess.run([_pdf_tool("pdfinfo"), str(pdf_file)], capture_output=True, check=True, text=True).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert re.search(r"Pages:\s+1\n", info)
     assert (round(width), round(height)) == (842, 595)  # A4 is 297 × 210 mm
@@ -326,7 +318,5 @@ def test_geojson_has_polygons_with_values_and_osh_city_as_a_point():
 
 def test_geojson_writes_nan_as_null():
     h = make_handout(values={**VALUES, "KG-N": float("nan")})
-    props = {
-        f["properties"]["iso_3166_2"]: f["properties"] for f in json.loads(regions_geojson(h))["features"]
-    }
+    props = {f["properties"]["iso_3166_2"]: f["properties"] for f in json.loads(regions_geojson(h))["features"]}
     assert props["KG-N"]["value"] is None and props["KG-N"]["no_data"] is True

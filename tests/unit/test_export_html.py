@@ -98,9 +98,7 @@ def test_nothing_is_fetched_from_a_url():
 def test_content_security_policy_forbids_requests_and_allows_only_our_script():
     parsed = _parse(render_html(make_handout()))
     policy = next(
-        a["content"]
-        for t, a in parsed.tags
-        if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+        a["content"] for t, a in parsed.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
     )
     assert "default-src 'none'" in policy
     (script,) = parsed.scripts
@@ -110,9 +108,7 @@ def test_content_security_policy_forbids_requests_and_allows_only_our_script():
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
-@pytest.mark.parametrize(
-    "field", ["title", "subtitle", "note", "source", "region", "value", "legend", "no_data"]
-)
+@pytest.mark.parametrize("field", ["title", "subtitle", "note", "source", "region", "value", "legend", "no_data"])
 def test_data_text_is_escaped(field, attack):
     h = make_handout()
     if field == "region":
@@ -129,9 +125,7 @@ def test_data_text_is_escaped(field, attack):
     assert attack not in html
     assert not re.search(r"<(img|svg onload|script>alert)", html)
     assert [t for t, _ in _parse(html).tags].count("script") == 1
-    assert (
-        attack.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;") in html
-    )
+    assert attack.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;") in html
 
 
 def test_colours_that_are_not_hex_codes_never_reach_a_style():
