@@ -140,7 +140,8 @@ def _looks_utf16(data: bytes) -> bool:
 def open_zip(data: bytes) -> zipfile.ZipFile:
     """Open a zip in memory after checking member count, total size and compression ratio.
 
-    >>> buf = io.BytesIO(); zipfile.ZipFile(buf, "w").writestr("a.txt", "x"); open_zip(buf.getvalue()).namelist()
+    >>> buf = io.BytesIO(); zipfile.ZipFile(buf, "w").writestr("a.txt", "x")
+    >>> open_zip(buf.getvalue()).namelist()
     ['a.txt']
     """
     try:
@@ -169,7 +170,8 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
 def _bomb_msg() -> Msg:
     return Msg(
         N_(
-            "The zip file unpacks to far more data than it holds (over {limit} MB or {ratio}:1); it was refused."
+            "The zip file unpacks to far more data than it holds (over {limit} MB or {ratio}:1); "
+            "it was refused."
         ),
         {"limit": MAX_UNZIPPED // 2**20, "ratio": MAX_RATIO},
     )

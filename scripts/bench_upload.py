@@ -78,10 +78,10 @@ def bare_parse(path: Path) -> float:
 def child_peak(path: Path) -> tuple[float, float]:
     """Run the upload path in a fresh process; return (seconds, peak RSS in MB)."""
     code = (
-        "import resource, sys; sys.path.insert(0, %r); from pathlib import Path;"
-        "from scripts.bench_upload import run_upload; s = run_upload(Path(%r));"
+        f"import resource, sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path;"
+        f"from scripts.bench_upload import run_upload; s = run_upload(Path({str(path)!r}));"
         "print(s, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
-    ) % (str(ROOT), str(path))
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     secs, mb = out.stdout.split()
     return float(secs), float(mb)
