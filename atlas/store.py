@@ -274,9 +274,7 @@ class ReportInvalid(UserError):
     """A report with problems; ``problems`` maps a field name to its message (for per-widget errors)."""
 
     def __init__(self, problems: dict[str, Msg]):
-        super().__init__(
-            Msg(N_("The report was not saved: {count} field(s) need fixing."), {"count": len(problems)})
-        )
+        super().__init__(Msg(N_("The report was not saved: {count} field(s) need fixing."), {"count": len(problems)}))
         self.problems = problems
 
 
@@ -298,6 +296,16 @@ def _evidence_problem(text: str) -> Msg | None:
     if _SCHEME.match(text) and not _LINK.match(text):
         return Msg(N_("The evidence link is not a complete web address."))
     return None
+
+
+def evidence_link(evidence: str) -> str | None:
+    """The evidence as a URL a page may render as a link, or ``None`` when it is plain text.
+
+    >>> evidence_link("https://gov.kg/a"), evidence_link("Minutes seen at the akimiat")
+    ('https://gov.kg/a', None)
+    """
+    text = (evidence or "").strip()
+    return text if _LINK.match(text) else None
 
 
 def _as_date(value: Any) -> date | None:
@@ -339,9 +347,7 @@ def validate_report(report: Report, known_ids: set[str] | None = None, today: da
     text = {name: str(getattr(report, name) or "").strip() for name in MAX_TEXT}
     cid = str(report.commitment_id or "").strip().upper()
     if cid not in known_ids:
-        problems["commitment_id"] = Msg(
-            N_('Unknown commitment "{value}"; choose one from the list.'), {"value": cid}
-        )
+        problems["commitment_id"] = Msg(N_('Unknown commitment "{value}"; choose one from the list.'), {"value": cid})
     regions, region_problem = _clean_regions(report.regions)
     if region_problem:
         problems["regions"] = region_problem
@@ -398,9 +404,7 @@ def normalise_url(url: str) -> str:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = sa.create_engine(
-        url, connect_args={"timeout": 30}, pool_size=5, max_overflow=20, pool_timeout=60
-    )
+    engine = sa.create_engine(url, connect_args={"timeout": 30}, pool_size=5, max_overflow=20, pool_timeout=60)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -587,9 +591,7 @@ class Store:
             "updated_at": now,
         }
         with self._tx(write=True) as conn:
-            return int(
-                conn.execute(sa.insert(reports_t).values(**values).returning(reports_t.c.id)).scalar_one()
-            )
+            return int(conn.execute(sa.insert(reports_t).values(**values).returning(reports_t.c.id)).scalar_one())
 
     def get_report(self, report_id: int) -> Report | None:
         """One report by id, or ``None``.
@@ -606,9 +608,7 @@ class Store:
         if row is None:
             raise _refuse(N_("Report {id} does not exist (it may have been withdrawn)."), {"id": report_id})
         if not key_matches(editor_key, row.editor_key_hash):
-            raise _refuse(
-                N_("Only the browser session that made report {id} can change it."), {"id": report_id}
-            )
+            raise _refuse(N_("Only the browser session that made report {id} can change it."), {"id": report_id})
         return row
 
     def update_report(
@@ -767,9 +767,7 @@ class Store:
             else:
                 result = conn.execute(sa.update(reports_t).where(where).values(hidden=action == "hide"))
             if result.rowcount == 0:
-                raise _refuse(
-                    N_("Report {id} does not exist (it may have been withdrawn)."), {"id": report_id}
-                )
+                raise _refuse(N_("Report {id} does not exist (it may have been withdrawn)."), {"id": report_id})
 
     # ---- samples -------------------------------------------------------------------------------
 
@@ -781,10 +779,7 @@ class Store:
         """
         _require_pin(pin_ok)
         known = self._known_ids()
-        samples = [
-            validate_report(r, known, today)
-            for r in sample_reports(ogp.active_commitments(self), count, seed)
-        ]
+        samples = [validate_report(r, known, today) for r in sample_reports(ogp.active_commitments(self), count, seed)]
         now = _now()
         rows = [
             _report_values(r)
@@ -855,9 +850,7 @@ class Store:
         cols = [c for c in reference_t.c if c.name != "csv"]
         with self._tx() as conn:
             rows = conn.execute(sa.select(*cols).order_by(reference_t.c.version.desc())).all()
-        versions = [
-            ReferenceVersion(r.version, r.created_at, r.note, r.author, r.rows, bool(r.active)) for r in rows
-        ]
+        versions = [ReferenceVersion(r.version, r.created_at, r.note, r.author, r.rows, bool(r.active)) for r in rows]
         bundled = ReferenceVersion(
             0,
             None,
@@ -875,13 +868,9 @@ class Store:
         """
         _require_pin(pin_ok)
         with self._tx(write=True) as conn:
-            exists = conn.execute(
-                sa.select(reference_t.c.version).where(reference_t.c.version == version)
-            ).first()
+            exists = conn.execute(sa.select(reference_t.c.version).where(reference_t.c.version == version)).first()
             if version != 0 and not exists:
-                raise _refuse(
-                    N_("Version {version} of the reference table does not exist."), {"version": version}
-                )
+                raise _refuse(N_("Version {version} of the reference table does not exist."), {"version": version})
             conn.execute(sa.update(reference_t).values(active=reference_t.c.version == version))
 
     # ---- saved views, stories, gallery ----------------------------------------------------------
@@ -947,9 +936,7 @@ class Store:
             raise _refuse(N_("Add at least one saved view to the story."))
         with self._tx() as conn:
             found = set(
-                conn.execute(
-                    sa.select(views_t.c.short_id).where(views_t.c.short_id.in_(story.view_ids))
-                ).scalars()
+                conn.execute(sa.select(views_t.c.short_id).where(views_t.c.short_id.in_(story.view_ids))).scalars()
             )
         missing = [v for v in story.view_ids if v not in found]
         if missing:
@@ -1016,18 +1003,14 @@ class Store:
         if (featured is not None or hidden is not None) and not pin_ok:
             raise _refuse(N_("Only a trainer can feature or hide items in the gallery."))
         values = {
-            k: v
-            for k, v in (("published", published), ("featured", featured), ("hidden", hidden))
-            if v is not None
+            k: v for k, v in (("published", published), ("featured", featured), ("hidden", hidden)) if v is not None
         }
         with self._tx(write=True) as conn:
             row = conn.execute(sa.select(table.c.editor_key_hash).where(table.c.short_id == short_id)).first()
             if row is None:
                 raise _refuse(N_("Item {id} does not exist."), {"id": short_id})
             if not pin_ok and not key_matches(editor_key, row.editor_key_hash):
-                raise _refuse(
-                    N_("Only the session that saved {id}, or a trainer, can change it."), {"id": short_id}
-                )
+                raise _refuse(N_("Only the session that saved {id}, or a trainer, can change it."), {"id": short_id})
             if values:
                 conn.execute(sa.update(table).where(table.c.short_id == short_id).values(**values))
 
@@ -1046,9 +1029,7 @@ class Store:
             if row is None:
                 raise _refuse(N_("Item {id} does not exist."), {"id": short_id})
             if not pin_ok and not key_matches(editor_key, row.editor_key_hash):
-                raise _refuse(
-                    N_("Only the session that saved {id}, or a trainer, can change it."), {"id": short_id}
-                )
+                raise _refuse(N_("Only the session that saved {id}, or a trainer, can change it."), {"id": short_id})
             conn.execute(sa.delete(table).where(table.c.short_id == short_id))
 
 
@@ -1138,4 +1119,6 @@ __all__ += [
     "sample_reports",
     "default_sqlite_path",
     "normalise_url",
+    "evidence_link",
+    "local_today",
 ]

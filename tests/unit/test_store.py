@@ -24,6 +24,7 @@ from atlas.store import (
     Store,
     Story,
     compute_stats,
+    evidence_link,
     get_store,
     normalise_url,
     validate_report,
@@ -97,6 +98,20 @@ def test_validation_tidies_good_input(changes, expected):
     assert {k: getattr(tidy, k) for k in expected} == expected
 
 
+@pytest.mark.parametrize(
+    ("evidence", "link"),
+    [
+        ("https://gov.kg/a?b=1", "https://gov.kg/a?b=1"),
+        (" http://x.kg ", "http://x.kg"),
+        ("Minutes seen at the akimiat", None),
+        ("www.gov.kg", None),
+        ("javascript:alert(1)", None),
+    ],
+)
+def test_evidence_link_only_for_web_addresses(evidence, link):
+    assert evidence_link(evidence) == link
+
+
 def test_several_problems_are_reported_together():
     with pytest.raises(ReportInvalid) as caught:
         validate_report(make(status="?", evidence="", organisation=""), today=TODAY)
@@ -113,9 +128,7 @@ def test_new_database_is_at_latest_schema(store: Store):
 
 def test_add_get_and_list(store: Store, editor_key: str):
     first = store.add_report(make(), editor_key, today=TODAY)
-    second = store.add_report(
-        make(regions=("KG-C", "KG-GB"), observed_on=date(2020, 7, 1)), editor_key, today=TODAY
-    )
+    second = store.add_report(make(regions=("KG-C", "KG-GB"), observed_on=date(2020, 7, 1)), editor_key, today=TODAY)
     got = store.get_report(first)
     assert (got.commitment_id, got.regions, got.observed_on, got.contact) == (
         "KG0001",
@@ -264,9 +277,7 @@ def test_samples_are_flagged_kept_apart_and_cleared(store: Store, editor_key: st
 
 def test_csv_export_is_formula_safe_and_leaves_out_contacts(store: Store, editor_key: str):
     store.add_report(
-        make(
-            activity='=HYPERLINK("http://evil")', organisation="@SUM(A1)", evidence="-2+3 seen at the hearing"
-        ),
+        make(activity='=HYPERLINK("http://evil")', organisation="@SUM(A1)", evidence="-2+3 seen at the hearing"),
         editor_key,
         today=TODAY,
     )
@@ -275,9 +286,7 @@ def test_csv_export_is_formula_safe_and_leaves_out_contacts(store: Store, editor
     assert df.loc[0, "organisation"] == "'@SUM(A1)"
     assert df.loc[0, "evidence"] == "'-2+3 seen at the hearing"
     assert "contact" not in df.columns
-    with_contact = pd.read_csv(
-        io.BytesIO(store.reports_csv(include_contact=True)), dtype=str, encoding="utf-8-sig"
-    )
+    with_contact = pd.read_csv(io.BytesIO(store.reports_csv(include_contact=True)), dtype=str, encoding="utf-8-sig")
     assert with_contact.loc[0, "contact"] == "'+996 555 000"
 
 
@@ -397,9 +406,7 @@ def test_gallery_flags_and_permissions(store: Store, editor_key: str):
 def test_stories_keep_order_and_check_views(store: Store, editor_key: str):
     ids = [store.save_view(SavedView(spec={"n": n}, title=f"V{n}"), editor_key) for n in range(3)]
     order = (ids[2], ids[0], ids[1])
-    sid = store.save_story(
-        Story(title="Budget year", view_ids=order, author="Aida", published=True), editor_key
-    )
+    sid = store.save_story(Story(title="Budget year", view_ids=order, author="Aida", published=True), editor_key)
     story = store.get_story(sid)
     assert (story.title, story.view_ids, story.author) == ("Budget year", order, "Aida")
     assert [s.short_id for s in store.list_gallery("stories")] == [sid]
