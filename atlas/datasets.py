@@ -7,7 +7,7 @@ illustrative, generated sample (scripts/make_sample_ngo.py) and says so wherever
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
@@ -133,3 +133,46 @@ def indicator(key: str) -> Indicator:
         return INDICATORS[key]
     except KeyError:
         raise KeyError(f"unknown indicator {key!r}; valid: {', '.join(INDICATORS)}") from None
+
+
+@dataclass
+class DatasetTable:
+    """A table ready for the map builder: rows carry an ISO code in ``region_col``.
+
+    Built-in datasets and matched uploads both become one of these, so every map type,
+    filter and export works the same on either. ``key`` is the registry key for built-ins and
+    ``upload:<sha256 of the bytes>`` for uploads (kept in the uploader's session only).
+    """
+
+    key: str
+    label: str
+    frame: pd.DataFrame
+    region_col: str
+    value_cols: list[str]
+    category_cols: list[str] = field(default_factory=list)
+    year_col: str | None = None
+    lat_col: str | None = None
+    lon_col: str | None = None
+    is_sample: bool = False
+    source: str = ""
+    date: str = ""
+    units: dict[str, str] = field(default_factory=dict)  # column -> unit msgid or text
+
+
+def builtin_table(key: str) -> DatasetTable:
+    """A built-in dataset as a ``DatasetTable``; an unknown key lists the valid ones.
+
+    >>> builtin_table("ngo_sample").region_col
+    'region_code'
+    """
+    if key == "regions":
+        frame = gazetteer.regions().reset_index()[["iso_3166_2", "name_en", "population", "area_km2"]]
+        return DatasetTable(key, DATASETS[key].label, frame, "iso_3166_2", ["population", "area_km2"],
+                            source=DATASETS[key].source, date=DATASETS[key].date,
+                            units={"population": N_("people"), "area_km2": N_("km²")})
+    if key == "ngo_sample":
+        return DatasetTable(key, DATASETS[key].label, ngo_projects(), "region_code",
+                            ["beneficiaries", "budget_kgs"], ["theme", "org_type", "organisation"], "year",
+                            "lat", "lon", True, DATASETS[key].source, DATASETS[key].date,
+                            {"beneficiaries": N_("people"), "budget_kgs": N_("som")})
+    raise KeyError(f"unknown dataset {key!r}; valid: {', '.join(DATASETS)}")

@@ -71,8 +71,12 @@ def region_view(
     def fmt(x: float) -> str:
         return fmt_number(x, lang)
 
+    # Long units ("per 10,000 people (2021 population)") stay in the legend and title; the
+    # labels and tooltips then carry the number alone so they do not cover the map.
+    short_unit = _(unit) if len(_(unit)) <= 14 else ""
+
     def fmt_value(x: float) -> str:
-        return f"{fmt(x)} {_(unit)}".strip()
+        return f"{fmt(x)} {short_unit}".strip()
 
     value_texts = {code: "" if pd.isna(v) else fmt_value(v) for code, v in values.items()}
     colors = dict(zip(values.index, classes.color_of(values), strict=True))

@@ -1,0 +1,41 @@
+"""Per-session state and shared resources. Uploads live in the uploader's session only."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas import datasets, security
+from atlas.datasets import DatasetTable
+from atlas.store import Store, get_store
+
+USER_DATASETS = "user_datasets"
+EDITOR_KEY = "editor_key"
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """One thread-safe store (SQLite file by default, PostgreSQL via ACHYK_DATABASE_URL) per process."""
+    return get_store()
+
+
+def user_datasets() -> dict[str, DatasetTable]:
+    """This session's matched uploads, by key ``upload:<sha256>``. Never shared between sessions."""
+    return st.session_state.setdefault(USER_DATASETS, {})
+
+
+def add_user_dataset(table: DatasetTable) -> None:
+    user_datasets()[table.key] = table
+
+
+def dataset_table(key: str) -> DatasetTable | None:
+    """A built-in dataset, or one of this session's uploads; None when the key is unknown here."""
+    if key in datasets.DATASETS:
+        return datasets.builtin_table(key)
+    return user_datasets().get(key)
+
+
+def editor_key() -> str:
+    """This browser session's editor key: it lets the session edit what it created."""
+    if EDITOR_KEY not in st.session_state:
+        st.session_state[EDITOR_KEY] = security.new_editor_key()
+    return st.session_state[EDITOR_KEY]
