@@ -53,3 +53,86 @@ def ranked_bar(
         dragmode=False,
     )
     return fig
+
+
+def time_series(
+    by_year: pd.DataFrame,
+    names: Mapping[str, str],
+    fmt: Callable[[float], str],
+    highlight: str | None = None,
+    current_year: int | None = None,
+) -> go.Figure:
+    """One line per region across the years (rows: years, columns: ISO codes, NaN = no data);
+    the highlighted region is drawn thick and dark, the others thin and pale.
+
+    >>> df = pd.DataFrame({"KG-N": [1.0, 2.0], "KG-T": [3.0, None]}, index=[2019, 2020])
+    >>> [t.name for t in time_series(df, {"KG-N": "Naryn"}, str, highlight="KG-N").data]
+    ['KG-T', 'Naryn']
+    """
+    fig = go.Figure()
+    # The highlighted line last, so it is drawn on top.
+    order = sorted(by_year.columns, key=lambda code: code == highlight)
+    for code in order:
+        series = by_year[code]
+        hot = code == highlight
+        fig.add_trace(go.Scatter(
+            x=list(by_year.index), y=series.tolist(), mode="lines+markers", name=names.get(code, code),
+            line=dict(color="#14181b" if hot else "#8aa7b3", width=3 if hot else 1.3),
+            marker=dict(size=6 if hot else 4), customdata=[code] * len(series), connectgaps=False,
+            hovertext=[f"{names.get(code, code)}: {fmt(v)}" if pd.notna(v) else names.get(code, code)
+                       for v in series],
+            hoverinfo="text+x",
+        ))
+    if current_year is not None:
+        fig.add_vline(x=current_year, line=dict(color="#999", dash="dot", width=1))
+    fig.update_layout(
+        font=FONT, margin=dict(l=8, r=8, t=8, b=8), height=280, showlegend=False,
+        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", dragmode=False,
+        xaxis=dict(tickformat="d", dtick=1), yaxis=dict(gridcolor="#e6e6e1", rangemode="tozero"),
+    )
+    return fig
+
+
+def class_histogram(
+    values: pd.Series,
+    breaks: list[float],
+    lower: float,
+    colors: list[str],
+    names: Mapping[str, str],
+    fmt: Callable[[float], str],
+    highlight: str | None = None,
+) -> go.Figure:
+    """Where the regions' values fall, one dot-stacked bar per class interval, with every class
+    break drawn as a vertical line. With nine regions each region is a block of its own, so a
+    reader sees exactly which regions share a class.
+
+    >>> s = pd.Series({"KG-N": 1.0, "KG-T": 4.0, "KG-B": None})
+    >>> fig = class_histogram(s, [2.0, 4.0], 1.0, ["#eee", "#333"], {}, str)
+    >>> sorted(shape.x0 for shape in fig.layout.shapes)
+    [1.0, 2.0, 4.0]
+    """
+    known = pd.to_numeric(values, errors="coerce").dropna().sort_values()
+    edges = [lower, *breaks]
+    fig = go.Figure()
+    for i, upper in enumerate(breaks):
+        low = edges[i]
+        inside = known[(known > low) | ((known == low) & (i == 0))]
+        inside = inside[inside <= upper]
+        for stack, (code, value) in enumerate(inside.items()):
+            hot = code == highlight
+            fig.add_trace(go.Bar(
+                x=[(low + upper) / 2], y=[1], base=[stack], width=[max(upper - low, 1e-9) * 0.94],
+                marker=dict(color=colors[i] if i < len(colors) else NO_DATA_BAR,
+                            line=dict(color="#14181b" if hot else "#ffffff", width=2.5 if hot else 1)),
+                customdata=[code], hovertext=f"{names.get(code, code)}: {fmt(value)}", hoverinfo="text",
+                name=names.get(code, code),
+            ))
+    for edge in edges:
+        fig.add_vline(x=edge, line=dict(color="#555", dash="dot", width=1))
+    fig.update_layout(
+        font=FONT, margin=dict(l=8, r=8, t=8, b=8), height=220, showlegend=False, barmode="overlay",
+        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", dragmode=False,
+        yaxis=dict(dtick=1, title=None, gridcolor="#e6e6e1"), xaxis=dict(tickvals=edges,
+                                                                          ticktext=[fmt(e) for e in edges]),
+    )
+    return fig

@@ -8,11 +8,13 @@ the bytes), so each map costs the websocket as little as the shapes need.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 from pydeck.types import String as Text
@@ -58,6 +60,7 @@ class RegionStyle:
     tooltip_extra: Sequence[str] = field(default_factory=tuple)
     labels: bool = True
     highlight: str | None = None
+    tooltip_notes: Mapping[str, str] = field(default_factory=dict)  # per code, e.g. "only 2 rows"
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +80,8 @@ def _neighbour_layer() -> pdk.Layer:
 
 def _tooltip(style: RegionStyle, code: str) -> str:
     value = style.value_texts.get(code) or ""
-    return "\n".join([style.names.get(code, code), value, *style.tooltip_extra]).strip()
+    notes = [style.tooltip_notes[code]] if style.tooltip_notes.get(code) else []
+    return "\n".join([style.names.get(code, code), value, *notes, *style.tooltip_extra]).strip()
 
 
 def region_layers(style: RegionStyle) -> list[pdk.Layer]:
@@ -161,3 +165,189 @@ def points_layer(points: pd.DataFrame, color: str = "#c0392b") -> pdk.Layer:
         get_fill_color=hex_to_rgba(color, 200), get_radius=4, radius_units=PIXELS,
         stroked=True, get_line_color=[255, 255, 255, 220], line_width_units=PIXELS, get_line_width=1,
     )
+
+
+# --- map builder layers ---------------------------------------------------------------------------
+
+#: Largest bubble radius in screen pixels; the smallest value with data still gets a visible dot.
+BUBBLE_MAX_PX = 34.0
+BUBBLE_MIN_PX = 2.5
+NEUTRAL_FILL = "#f3f0e8"
+BUBBLE_FILL = (31, 111, 139, 190)
+COORD_DECIMALS = 4  # ~11 m: finer than any map on screen, and it keeps the websocket message small
+
+
+def bubble_radius(values: pd.Series, max_px: float = BUBBLE_MAX_PX) -> pd.Series:
+    """Radius in pixels so that a bubble's *area* is proportional to its value (NaN: no bubble).
+
+    Negative values cannot have an area, so they are treated like no data.
+
+    >>> bubble_radius(pd.Series({"a": 100.0, "b": 25.0, "c": None})).round(1).tolist()
+    [34.0, 17.0, nan]
+    """
+    x = pd.to_numeric(values, errors="coerce").astype(float)
+    x = x.where(x >= 0)
+    top = float(x.max()) if x.notna().any() else 0.0
+    if top <= 0:
+        return x * 0.0 + BUBBLE_MIN_PX
+    return (x / top).pow(0.5) * max_px
+
+
+def bubble_legend_values(values: pd.Series, n: int = 3) -> list[float]:
+    """Round values for the size legend: the maximum and smaller "nice" steps below it.
+
+    >>> bubble_legend_values(pd.Series([3.0, 870.0]))
+    [1000.0, 500.0, 100.0]
+    """
+    x = pd.to_numeric(values, errors="coerce").dropna()
+    x = x[x > 0]
+    if x.empty:
+        return []
+    top = float(x.max())
+    magnitude = 10 ** int(np.floor(np.log10(top)))
+    nice = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= top)
+    steps = [nice, nice / 2, nice / 10][:n]
+    return [float(f"{s:.6g}") for s in steps]
+
+
+def bubble_layer(style: RegionStyle, values: pd.Series, max_px: float = BUBBLE_MAX_PX) -> pdk.Layer:
+    """Circles at each unit's label point, area ∝ value; units without data get a small hollow
+    dark ring, so "no data" never looks like "zero"."""
+    radius = bubble_radius(values.reindex(list(geo.label_points())), max_px)
+    rows = []
+    for code, (lon, lat) in geo.label_points().items():
+        r = radius.get(code)
+        missing = r is None or pd.isna(r)
+        rows.append({
+            "code": code, "position": [round(lon, COORD_DECIMALS), round(lat, COORD_DECIMALS)],
+            "r": 5.0 if missing else round(max(float(r), BUBBLE_MIN_PX), 1),
+            "fill": [0, 0, 0, 0] if missing else list(BUBBLE_FILL),
+            "line": list(NO_DATA_LINE if missing else HIGHLIGHT_LINE if code == style.highlight
+                         else (255, 255, 255, 255)),
+            "tooltip": _tooltip(style, code),
+        })
+    # Largest first, so small bubbles stay on top and clickable.
+    rows.sort(key=lambda row: -row["r"])
+    return pdk.Layer(
+        "ScatterplotLayer", rows, id="bubbles", pickable=True, stroked=True, filled=True,
+        radius_units=PIXELS, get_radius="r", get_position="position", get_fill_color="fill",
+        get_line_color="line", line_width_units=PIXELS, get_line_width=1.5,
+    )
+
+
+def bubble_deck(style: RegionStyle, values: pd.Series) -> CompactDeck:
+    """Graduated circles over pale regions. Regions without data keep the no-data look.
+
+    >>> style = RegionStyle(colors={"KG-N": "#336699"}, names={}, value_texts={})
+    >>> [layer.id for layer in bubble_deck(style, pd.Series({"KG-N": 4.0})).layers][-2:]
+    ['bubbles', 'labels']
+    """
+    pale = {code: NEUTRAL_FILL if pd.notna(values.get(code)) else None for code in style.colors}
+    base = dataclasses.replace(style, colors=pale)
+    layers = [_neighbour_layer(), region_layers(base)[0], bubble_layer(style, values)]
+    if style.labels:
+        layers.append(label_layer(style))
+    return _deck(layers)
+
+
+def _deck(layers: Sequence[pdk.Layer]) -> CompactDeck:
+    return CompactDeck(
+        layers=list(layers), initial_view_state=VIEW, map_provider="mapbox", map_style=BLANK_STYLE,
+        tooltip={"text": "{tooltip}", "style": {"whiteSpace": "pre-line", "fontSize": "13px"}},
+    )
+
+
+def compact_points(points: pd.DataFrame) -> list[dict]:
+    """Rows of ``lon``, ``lat``, ``tooltip`` (and optional ``w``) with rounded coordinates,
+    dropping rows without a position.
+
+    >>> compact_points(pd.DataFrame({"lon": [74.123456], "lat": [None], "tooltip": ["a"]}))
+    []
+    """
+    ok = points.dropna(subset=["lon", "lat"])
+    out = []
+    for row in ok.itertuples(index=False):
+        item = {"p": [round(float(row.lon), COORD_DECIMALS), round(float(row.lat), COORD_DECIMALS)]}
+        if "tooltip" in ok.columns:
+            item["tooltip"] = str(row.tooltip)
+        if "w" in ok.columns:
+            w = row.w
+            item["w"] = 1.0 if pd.isna(w) else float(w)
+        out.append(item)
+    return out
+
+
+def _ramp_rgb(colors: Sequence[str]) -> list[list[int]]:
+    return [hex_to_rgba(c)[:3] for c in colors]
+
+
+def point_layer(points: pd.DataFrame, kind: str = "points", colors: Sequence[str] = ("#c0392b",)
+                ) -> pdk.Layer:
+    """The dots, hexagon bins or heat map of ``points`` (columns ``lon``, ``lat``, ``tooltip``,
+    optional weight ``w``). ``colors``: the palette ramp, light to dark, for bins and heat.
+
+    >>> point_layer(pd.DataFrame({"lon": [74.0], "lat": [42.0], "tooltip": ["x"]}), "hexbin").type
+    'HexagonLayer'
+    """
+    # Bins and heat are not pickable: their points need no tooltip text (half the bytes).
+    data = compact_points(points if kind == "points" else points.drop(columns="tooltip", errors="ignore"))
+    if kind == "hexbin":
+        return pdk.Layer(
+            "HexagonLayer", data, id="hexbins", get_position="p", radius=12_000, extruded=False,
+            coverage=0.9, opacity=0.85, color_range=_ramp_rgb(colors), pickable=False,
+            get_color_weight="w" if "w" in points.columns else 1, color_aggregation=Text("SUM"),
+        )
+    if kind == "heatmap":
+        return pdk.Layer(
+            "HeatmapLayer", data, id="heatmap", get_position="p", radius_pixels=40, opacity=0.8,
+            color_range=_ramp_rgb(colors), get_weight="w" if "w" in points.columns else 1,
+            pickable=False,
+        )
+    color = colors[-1] if colors else "#c0392b"
+    return pdk.Layer(
+        "ScatterplotLayer", data, id="points", pickable=True, get_position="p",
+        get_fill_color=hex_to_rgba(color, 200), get_radius=4, radius_units=PIXELS,
+        stroked=True, get_line_color=[255, 255, 255, 220], line_width_units=PIXELS, get_line_width=1,
+    )
+
+
+def points_deck(style: RegionStyle, points: pd.DataFrame, kind: str = "points",
+                colors: Sequence[str] = ("#c0392b",), choropleth: bool = False) -> CompactDeck:
+    """Points (or bins/heat) over the regions; ``choropleth``: regions keep their class colours,
+    otherwise they are drawn pale (no-data regions keep the no-data look either way)."""
+    base = style if choropleth else dataclasses.replace(
+        style, colors={c: NEUTRAL_FILL for c in style.colors}, labels=False)
+    if choropleth:
+        return region_deck(base, [point_layer(points, kind, colors)])
+    layers = [_neighbour_layer(), region_layers(base)[0], point_layer(points, kind, colors)]
+    if style.labels:
+        layers.append(label_layer(dataclasses.replace(style, value_texts={})))
+    return _deck(layers)
+
+
+def geojson_deck(collection: Mapping, colors: Mapping[str, str | None], tooltips: Mapping[str, str],
+                 highlight: str | None = None, view: pdk.ViewState | None = None) -> CompactDeck:
+    """A choropleth of your own polygons: features carry an ``id`` property matched to ``colors``.
+
+    >>> fc = {"type": "FeatureCollection", "features": []}
+    >>> geojson_deck(fc, {}, {}).layers[-1].id
+    'custom'
+    """
+    features = []
+    for feature in collection.get("features", []):
+        fid = str(feature.get("properties", {}).get("id", ""))
+        color = colors.get(fid)
+        line = HIGHLIGHT_LINE if fid == highlight else REGION_LINE if color else NO_DATA_LINE
+        features.append({"type": "Feature", "geometry": feature["geometry"],
+                         "properties": {"id": fid, "fill": hex_to_rgba(color), "line": list(line),
+                                        "tooltip": tooltips.get(fid, fid)}})
+    layer = pdk.Layer(
+        "GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="custom",
+        pickable=True, stroked=True, filled=True, auto_highlight=True, highlight_color=[255, 255, 255, 70],
+        get_fill_color="properties.fill", get_line_color="properties.line", get_line_width=1.5,
+        line_width_units=PIXELS,
+    )
+    deck = _deck([_neighbour_layer(), layer])
+    if view is not None:
+        deck.initial_view_state = view
+    return deck

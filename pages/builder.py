@@ -1,0 +1,89 @@
+"""Map builder: any matched dataset → the map a report needs, with honest classes and a caption."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas import builder, charts
+from atlas.errors import UserError
+from atlas.i18n import fmt_number
+from ui import builder as ub
+from ui.common import lang, legend, sample_banner, sources_line, tr
+
+_ = tr()
+st.title(_("Map builder"))
+st.caption(_("Choose a dataset and how to count it; the map, legend, charts and link follow your choices."))
+ub.seed_from_link()
+
+controls, main = st.columns([1, 3], gap="medium")
+with controls:
+    table = ub.pick_dataset()
+    with st.expander(_("What to show"), expanded=True):
+        data_fields = ub.data_widgets(table)
+    with st.expander(_("Map type, classes and colours"), expanded=True):
+        style_fields = ub.style_widgets()
+    with st.expander(_("Labels and texts")):
+        text_fields = ub.text_widgets()
+
+if table.is_sample:
+    sample_banner()
+spec = ub.spec_of(table, {**data_fields, **style_fields, **text_fields})
+ub.write_link(spec)
+try:
+    built = builder.build(spec, table, _, highlight=st.session_state.get(ub.HIGHLIGHT))
+except UserError as err:
+    with main:
+        st.error(err.msg.render(_))
+    st.stop()
+
+c, view = built.composed, built.composed.view
+
+
+def fmt(x: float) -> str:
+    return fmt_number(x, lang())
+
+
+with main:
+    if spec.title:
+        st.subheader(spec.title)
+    if spec.subtitle:
+        st.markdown(spec.subtitle)
+    st.caption(c.caption)
+    map_col, chart_col = st.columns([3, 2], gap="medium")
+    with map_col:
+        st.pydeck_chart(built.deck, height=520, key=ub.P + "map", on_select=ub.on_map_select,
+                        selection_mode="single-object")
+        if spec.map_type == "bubbles":
+            ub.size_legend(view.values, fmt, c.unit)
+            legend([e for e in view.legend if e[0] is None], c.unit)
+        else:
+            legend(view.legend, f"{spec.column or _(table.label)}, {c.unit}")
+        for problem in c.warnings:
+            st.warning(problem.render(_))
+        for note in built.notes:
+            st.info(note.render(_))
+        st.markdown(view.summary)
+        if view.classes.center is not None:
+            st.caption(_("Colours diverge from {value}").format(value=fmt(view.classes.center)))
+        if spec.note:
+            st.markdown(spec.note)
+    with chart_col:
+        st.markdown("**" + _("Ranking") + "**")
+        st.plotly_chart(view.ranked_bar(_("No data"), _("average")), key=ub.P + "bar",
+                        on_select=lambda: ub.on_chart_select(ub.P + "bar"), selection_mode="points",
+                        config={"displayModeBar": False})
+        if built.by_year is not None and len(built.by_year) > 1:
+            st.markdown("**" + _("Over the years") + "**")
+            fig = charts.time_series(built.by_year, view.names, fmt, view.style.highlight, spec.year)
+            st.plotly_chart(fig, key=ub.P + "series", on_select=lambda: ub.on_chart_select(ub.P + "series"),
+                            selection_mode="points", config={"displayModeBar": False})
+        if view.classes.k > 1:
+            st.markdown("**" + _("Where the values fall") + "**")
+            hist = charts.class_histogram(view.values, list(view.classes.bins), view.classes.lower,
+                                                  list(view.classes.colors), view.names, fmt, view.style.highlight)
+            st.plotly_chart(hist, key=ub.P + "hist", on_select=lambda: ub.on_chart_select(ub.P + "hist"),
+                            selection_mode="points", config={"displayModeBar": False})
+    sources_line([spec.source or _(table.source), _("Boundaries: Made with Natural Earth (public domain)")]
+                 + ([_("Author") + ": " + spec.author] if spec.author else []))
+    st.subheader(_("Download"))
+    ub.downloads(c)
