@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas import datasets, facts
+from atlas.classify import DEFAULT_K, DEFAULT_PALETTE, K_MAX, PALETTES
 from atlas.mapview import region_view
 from ui.common import lang, legend, sample_banner, sources_line, tr
 
@@ -21,7 +22,13 @@ dataset = datasets.DATASETS[indicator.dataset]
 if dataset.is_sample:
     sample_banner()
 
-view = region_view(indicator.compute(), indicator.unit, lang(), _, source=_(dataset.short_source))
+with st.expander(_("Map options")):
+    palettes = list(PALETTES)
+    palette = st.selectbox(_("Colours"), palettes, key="overview_palette", index=palettes.index(DEFAULT_PALETTE),
+                           format_func=lambda p: _(PALETTES[p].label))
+    k = st.slider(_("Number of classes"), 3, K_MAX, DEFAULT_K, key="overview_k")
+view = region_view(indicator.compute(), indicator.unit, lang(), _, source=_(dataset.short_source),
+                   palette=palette, k=k)
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.pydeck_chart(view.deck(), height=520, key="overview_map")
