@@ -267,7 +267,7 @@ def build(upload: ingest.Upload, choices: Choices, label: str = "") -> Built:
     skip = {code_col, choices.region_col, year, choices.lat_col, choices.lon_col}
     table = DatasetTable(
         key="upload:" + upload.key, label=label or upload.filename or N_("Pasted table"), frame=out,
-        region_col=code_col, value_cols=values, category_cols=_categories(out, skip), year_col=year,
+        region_col=code_col, value_cols=values, category_cols=_categories(df, skip), year_col=year,
         lat_col=choices.lat_col if pts is not None else None, lon_col=choices.lon_col if pts is not None else None,
         source=upload.filename or N_("Pasted table"))
     warnings = [*(match.warnings if match else []), *old_name_warnings(match), *(pts.messages() if pts else [])]

@@ -17,7 +17,6 @@ from atlas.compose import compose
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
 from atlas.views import ViewSpec
-from ui import state
 from ui.common import lang, legend
 
 T = Callable[[str], str]
