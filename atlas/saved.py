@@ -24,6 +24,7 @@ from dataclasses import dataclass, fields, replace
 import pandas as pd
 
 from atlas import export
+from atlas.builder import region_table
 from atlas.compose import Composed, handout
 from atlas.datasets import DATASETS, DatasetTable, builtin_table
 from atlas.errors import UserError
@@ -184,7 +185,7 @@ def export_file(kind: str, c: Composed, _: Callable[[str], str], today: dt.date)
         "pdf": lambda: export.render_pdf(h),
         "svg": lambda: export.render_svg(h),
         "html": lambda: export.render_html(h).encode("utf-8"),
-        "csv": lambda: export.joined_csv(c.frame),
+        "csv": lambda: export.joined_csv(region_table(c)),
         "geojson": lambda: export.regions_geojson(h),
     }
     return ExportFile(export.handout_filename(h.title, today, ext), mime, renderers[kind]())

@@ -6,7 +6,7 @@ import streamlit as st
 
 from atlas import saved
 from ui.common import tr
-from ui.present import composed_slide, draw_slide, handouts, hide_chrome, nav_link, share_box, slide_title
+from ui.present import composed_slide, draw_slide, handouts, hide_chrome, nav_link, plain, share_box, slide_title
 from ui.state import store
 
 _ = tr()
@@ -52,13 +52,12 @@ if prev_pressed or next_pressed:
     st.query_params["slide"] = str(index + (2 if next_pressed else 0))
     st.rerun()
 
-result = composed_slide(view)
-if result is not None:
-    slide, composed = result
-    draw_slide(view, composed)
+built = composed_slide(view)
+if built is not None:
+    draw_slide(view, built)
     if story is not None:
-        st.caption(_("Story: {title}").format(title=story.title))
+        st.caption(_("Story: {title}").format(title=plain(story.title)))
     with st.expander(_("Handouts and link"), expanded=False):
         share_box("stories" if story else "views", story.short_id if story else view.short_id)
-        handouts(view, composed)
+        handouts(view, built.composed)
         st.caption(_("Press F11 for full screen. Arrow keys change slides."))

@@ -7,24 +7,28 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from dataclasses import replace
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
+import pydeck as pdk
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from atlas import saved
-from atlas.compose import Composed, compose
+from atlas import saved, workshop
+from atlas.builder import Built, build
+from atlas.compose import Composed
 from atlas.datasets import DatasetTable
 from atlas.errors import UserError
-from atlas.security import PIN_GATE, trainer_pin
-from atlas.store import SavedView
+from atlas.store import SavedView, Story
 from atlas.views import ViewSpec
-from ui.common import lang, legend, sample_banner, show_user_error, tr
+from ui.builder import size_legend
+from ui.common import fmt, lang, legend, sample_banner, show_user_error, tr
 from ui.state import editor_key, store
+from ui.trainer import trainer_unlocked
 
+SLIDE_VIEW = pdk.ViewState(longitude=74.75, latitude=41.2, zoom=5.35, min_zoom=4, max_zoom=11)
 MINE = "present_mine"  # {"views": [ids], "stories": [ids]} saved in this browser session
-UNLOCKED = "present_trainer_unlocked"
 SLIDE_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], header { display: none !important; }
@@ -33,6 +37,18 @@ SLIDE_CSS = """<style>
 .st-key-slide_side, .st-key-slide_side p, .st-key-slide_side span, .st-key-slide_side b { font-size: 22px; }
 .st-key-slide_side [data-testid="stCaptionContainer"] p { font-size: 18px; }
 </style>"""
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:<])")
+
+
+def plain(text: str) -> str:
+    """User text safe inside st.markdown: no links, images (which would fetch from outside) or formatting.
+
+    >>> plain("![x](a.png)")
+    '\\\\!\\\\[x\\\\]\\\\(a\\\\.png\\\\)'
+    """
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def remember(kind: str, short_id: str) -> None:
@@ -97,22 +113,31 @@ def save_view_form(spec: ViewSpec, table: DatasetTable) -> str | None:
     return short_id
 
 
-def composed_slide(view: SavedView) -> tuple[saved.Slide, Composed] | None:
-    """Resolve and compose a saved view in the current language; shows the error and returns None on failure."""
+def composed_slide(view: SavedView) -> Built | None:
+    """Resolve and draw a saved view in the current language (its map type's deck, as in the builder);
+    shows the error and returns None on failure."""
     try:
         slide = saved.resolve(view)
-        return slide, compose(replace(slide.spec, lang=lang()), slide.table, tr())
+        return build(replace(slide.spec, lang=lang()), slide.table, tr())
     except UserError as err:
         show_user_error(err)
         return None
 
 
-def nav_link(path: str, url_path: str, label: str, icon: str | None = None) -> None:
+def nav_link(path: str, url_path: str, label: str, icon: str | None = None, params: dict | None = None) -> None:
     """A link to another page of the app; a plain link when the page runs outside the router (tests)."""
+    params = {**(params or {}), "lang": lang()}
     try:
-        st.page_link(path, label=label, icon=icon)
+        st.page_link(path, label=label, icon=icon, query_params=params)
     except StreamlitPageNotFoundError:
-        st.markdown(f"[{label}]({url_path})")
+        st.markdown(f"[{label}]({url_path}?{urlencode(params)})")
+
+
+def present_link(kind: str, short_id: str) -> None:
+    """A "Present" link opening a saved view or story in presentation mode."""
+    _ = tr()
+    nav_link("pages/present.py", "present", _("Present"), ":material/slideshow:",
+             {"story" if kind == "stories" else "view": short_id})
 
 
 def hide_chrome() -> None:
@@ -124,20 +149,28 @@ def slide_title(text: str) -> None:
     st.markdown(f"<h1 class='achyk-slide-title'>{html.escape(text)}</h1>", unsafe_allow_html=True)
 
 
-def draw_slide(view: SavedView, c: Composed, height: int = 470) -> None:
+def draw_slide(view: SavedView, built: Built, height: int = 470) -> None:
     """The map with its legend, the note and the source line, large enough for the back of a room."""
     _ = tr()
+    c = built.composed
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.pydeck_chart(c.view.deck(), height=height, key=f"slide_map_{view.short_id}")
+        deck = built.deck
+        deck.initial_view_state = SLIDE_VIEW  # closer than the app's default: the country fills the slide
+        st.pydeck_chart(deck, height=height, key=f"slide_map_{view.short_id}")
     with right, st.container(key="slide_side"):
         if c.table.is_sample:
             sample_banner()
-        legend(c.view.legend, c.unit)
+        if c.spec.map_type == "bubbles":  # circles, not colours, carry the value: say so as the builder does
+            size_legend(c.view.values, fmt, c.unit)
+            legend([e for e in c.view.legend if e[0] is None], "")
+        else:
+            legend(c.view.legend, c.unit)
         if view.note:
-            st.markdown(html.escape(view.note))
+            st.markdown(plain(view.note))
         byline = view.team or view.author
-        st.caption(_("Source") + ": " + (c.spec.source or _(c.table.source)) + (f" · {byline}" if byline else ""))
+        source = c.spec.source or _(c.table.source)
+        st.caption(_("Source") + ": " + plain(source + (f" · {byline}" if byline else "")))
 
 
 def handouts(view: SavedView, c: Composed) -> None:
@@ -155,43 +188,65 @@ def handouts(view: SavedView, c: Composed) -> None:
                            mime=ready.mime, key=f"handout_get_{view.short_id}", on_click="ignore")
 
 
-def trainer_unlocked() -> bool:
-    """Whether this session has entered the trainer PIN (the trainer page's unlock counts too)."""
+DRAFT = "story_draft"  # {"ids": [...], "replaces": short id or None}
+
+
+def draft() -> dict:
+    """The story being put together in this session (ordered view ids)."""
+    return st.session_state.setdefault(DRAFT, {"ids": [], "replaces": None})
+
+
+def move(index: int, step: int) -> None:
+    """Button callback: move a draft slide up (-1) or down (+1); step 0 removes it."""
+    ids = draft()["ids"]
+    if step == 0:
+        ids.pop(index)
+    elif 0 <= index + step < len(ids):
+        ids[index], ids[index + step] = ids[index + step], ids[index]
+
+
+def load_draft(story: Story) -> None:
+    """Button callback (runs before the widgets exist, so it may fill them): re-order an own story."""
+    st.session_state[DRAFT] = {"ids": list(story.view_ids), "replaces": story.short_id}
+    st.session_state["stories_title"], st.session_state["stories_team"] = story.title, story.team
+
+
+def choosable_views() -> dict[str, str]:
+    """Views a story may use: this session's and the gallery's, id → title (with team)."""
+    items = {v.short_id: v for v in [*my_items("views"), *store().list_gallery("views")]}
+    return {k: v.title + (f" — {v.team}" if v.team else "") for k, v in items.items()}
+
+
+BACKUP, BACKUP_FAILED = "workshop_backup", "workshop_backup_failed"
+
+
+def _reset_now() -> None:
+    """Button callback: back up, then reset; the outcome is kept for the next run to show."""
+    st.session_state[BACKUP_FAILED] = None
     try:
-        from ui import trainer  # built by a colleague; it owns the PIN prompt when present
+        st.session_state[BACKUP] = workshop.reset_workshop(store(), trainer_unlocked())
+    except UserError as err:
+        st.session_state[BACKUP_FAILED] = err
+    except OSError:
+        st.session_state[BACKUP_FAILED] = "disk"
+    st.session_state["reset_confirm"] = False  # the next reset needs a fresh confirmation
 
-        if trainer.trainer_unlocked():
-            return True
-    except (ImportError, AttributeError):
-        pass
-    return bool(st.session_state.get(UNLOCKED))
 
-
-def pin_prompt(key: str) -> bool:
-    """Ask for the trainer PIN; True once unlocked."""
-    if trainer_unlocked():
-        return True
+def reset_section() -> None:
+    """Reset the workshop after a confirmation; the backup zip is written first and offered for download."""
     _ = tr()
-    with st.form(f"{key}_pin_form"):
-        attempt = st.text_input(_("Trainer PIN"), type="password", key=f"{key}_pin")
-        pressed = st.form_submit_button(_("Unlock"), key=f"{key}_pin_submit")
-    if pressed:
-        try:
-            secret = st.secrets.get("trainer_pin") if st.secrets else None
-        except Exception:  # no secrets.toml is the normal case; Streamlit raises then
-            secret = None
-        try:
-            ok = PIN_GATE.check(attempt, _session_id(), trainer_pin(secret))
-        except UserError as err:
-            show_user_error(err)
-            return False
-        if not ok:
-            st.error(_("Wrong PIN."))
-            return False
-        st.session_state[UNLOCKED] = True
-        st.rerun()
-    return False
-
-
-def _session_id() -> str:
-    return editor_key()  # one per browser session; the gate only needs a stable per-session id
+    st.warning(_("This deletes every saved view, story and monitoring report. A backup zip (JSON and CSV) is "
+                 "made first, kept on this laptop and offered for download."))
+    sure = st.checkbox(_("Yes, back up everything and then empty the gallery and the reports"), key="reset_confirm")
+    st.button(_("Back up and reset"), key="reset_run", type="primary", disabled=not sure, on_click=_reset_now)
+    failed = st.session_state.get(BACKUP_FAILED)
+    if isinstance(failed, UserError):
+        show_user_error(failed)
+    elif failed:
+        st.error(_("The backup could not be written, so nothing was deleted."))
+    backup = st.session_state.get(BACKUP)
+    if backup is not None:
+        st.success(_("Reset done: {views} views, {stories} stories and {reports} reports were removed. "
+                     "Backup kept at {path}.").format(**backup.counts, path=backup.path))
+        st.download_button(_("Download the backup"), backup.data, file_name=backup.path.name,
+                           mime="application/zip", key="reset_backup_get", on_click="ignore")
