@@ -36,7 +36,6 @@ class Built:
     composed: Composed
     deck: maps.CompactDeck
     notes: list[Msg]  # shown under the map: few rows, points left out, too many points
-    by_year: pd.DataFrame | None  # years × codes, for the time-series chart
 
 
 def few_rows_notes(c: Composed, _: Callable[[str], str] = str) -> dict[str, str]:
@@ -148,7 +147,7 @@ def build(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
         deck = maps.bubble_deck(style, c.view.values)
     else:
         deck = maps.region_deck(style)
-    return Built(c, deck, notes, series_by_year(spec, table))
+    return Built(c, deck, notes)
 
 
 def palette_options() -> dict[str, tuple[str, bool, str]]:

@@ -113,24 +113,31 @@ def class_histogram(
     """
     known = pd.to_numeric(values, errors="coerce").dropna().sort_values()
     edges = [lower, *breaks]
-    fig = go.Figure()
+    bars: dict[str, list] = {k: [] for k in ("x", "base", "width", "color", "line", "lw", "code", "text")}
     for i, upper in enumerate(breaks):
         low = edges[i]
         inside = known[(known > low) | ((known == low) & (i == 0))]
         inside = inside[inside <= upper]
         for stack, (code, value) in enumerate(inside.items()):
             hot = code == highlight
-            fig.add_trace(go.Bar(
-                x=[(low + upper) / 2], y=[1], base=[stack], width=[max(upper - low, 1e-9) * 0.94],
-                marker=dict(color=colors[i] if i < len(colors) else NO_DATA_BAR,
-                            line=dict(color="#14181b" if hot else "#ffffff", width=2.5 if hot else 1)),
-                customdata=[code], hovertext=f"{names.get(code, code)}: {fmt(value)}", hoverinfo="text",
-                name=names.get(code, code),
-            ))
-    for edge in edges:
-        fig.add_vline(x=edge, line=dict(color="#555", dash="dot", width=1))
+            bars["x"].append((low + upper) / 2)
+            bars["base"].append(stack)
+            bars["width"].append(max(upper - low, 1e-9) * 0.94)
+            bars["color"].append(colors[i] if i < len(colors) else NO_DATA_BAR)
+            bars["line"].append("#14181b" if hot else "#ffffff")
+            bars["lw"].append(2.5 if hot else 1)
+            bars["code"].append(code)
+            bars["text"].append(f"{names.get(code, code)}: {fmt(value)}")
+    # One trace for all blocks: plotly validates per trace, and nine traces cost ~10x the time.
+    fig = go.Figure(go.Bar(
+        x=bars["x"], y=[1] * len(bars["x"]), base=bars["base"], width=bars["width"],
+        marker=dict(color=bars["color"], line=dict(color=bars["line"], width=bars["lw"])),
+        customdata=bars["code"], hovertext=bars["text"], hoverinfo="text",
+    ))
+    lines = [dict(type="line", xref="x", yref="paper", x0=e, x1=e, y0=0, y1=1,
+                  line=dict(color="#555", dash="dot", width=1)) for e in edges]
     fig.update_layout(
-        font=FONT, margin=dict(l=8, r=8, t=8, b=8), height=220, showlegend=False, barmode="overlay",
+        shapes=lines, font=FONT, margin=dict(l=8, r=8, t=8, b=8), height=220, showlegend=False, barmode="overlay",
         plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", dragmode=False,
         yaxis=dict(dtick=1, title=None, gridcolor="#e6e6e1"), xaxis=dict(tickvals=edges,
                                                                           ticktext=[fmt(e) for e in edges]),

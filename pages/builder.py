@@ -72,9 +72,10 @@ with main:
         st.plotly_chart(view.ranked_bar(_("No data"), _("average")), key=ub.P + "bar",
                         on_select=lambda: ub.on_chart_select(ub.P + "bar"), selection_mode="points",
                         config={"displayModeBar": False})
-        if built.by_year is not None and len(built.by_year) > 1:
+        by_year = ub.year_series(spec, table)
+        if by_year is not None and len(by_year) > 1:
             st.markdown("**" + _("Over the years") + "**")
-            fig = charts.time_series(built.by_year, view.names, fmt, view.style.highlight, spec.year)
+            fig = charts.time_series(by_year, view.names, fmt, view.style.highlight, spec.year)
             st.plotly_chart(fig, key=ub.P + "series", on_select=lambda: ub.on_chart_select(ub.P + "series"),
                             selection_mode="points", config={"displayModeBar": False})
         if view.classes.k > 1:

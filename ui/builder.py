@@ -240,6 +240,17 @@ def downloads(c: Composed) -> None:
                             mime=mimes[ext], key=P + "dl_" + ext)
 
 
+def year_series(spec: ViewSpec, table: DatasetTable) -> pd.DataFrame | None:
+    """Values per year for the time-series chart, remembered for this session: palette, classes
+    and year changes do not change them, so most reruns skip the work."""
+    stamp = (table.key, spec.column, spec.aggregation, spec.normalisation, repr(sorted(spec.filters.items())))
+    memo = st.session_state.get(P + "series_memo")
+    if not memo or memo[0] != stamp:
+        memo = (stamp, builder.series_by_year(spec, table))
+        st.session_state[P + "series_memo"] = memo
+    return memo[1]
+
+
 def spec_of(table: DatasetTable, fields: dict) -> ViewSpec:
     """The ViewSpec of the widgets' values."""
     return dataclasses.replace(ViewSpec(), dataset=table.key, lang=lang(), **fields)
