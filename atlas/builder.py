@@ -46,7 +46,7 @@ def few_rows_notes(c: Composed, _: Callable[[str], str] = str) -> dict[str, str]
     >>> sorted(few_rows_notes(compose(spec, builtin_table("ngo_sample"))))
     ['KG-T']
     """
-    return {code: _(N_("⚠ based on only {n} rows")).format(n=int(c.rows[code]))
+    return {code: _(N_("⚠ only {n} row(s) behind this value")).format(n=int(c.rows[code]))
             for code, few in c.few_rows.items() if few}
 
 
