@@ -220,7 +220,7 @@ def fixer(built: userdata.Built, key: str, _: T) -> None:
     for item in review:
         options = userdata.fix_options(item)
         current = userdata.NOT_A_REGION if item.method == "excluded" else item.code
-        label = _("“{raw}” — {rows} rows, {how}").format(raw=plain(item.raw), rows=item.rows,
+        label = _("“{raw}” — rows: {rows}, {how}").format(raw=plain(item.raw), rows=item.rows,
                                                           how=methods.get(item.method, item.method))
         widget = userdata.fix_key(item.raw)
         st.selectbox(label, options, index=options.index(current) if current in options else None,
@@ -241,7 +241,7 @@ def duplicates_choice(built: userdata.Built, _: T) -> str | None:
     if not built.collapsed:
         return None
     n = len(built.duplicates)
-    return st.radio(_("{n} regions have more than one row. How should their rows be combined?").format(n=n),
+    return st.radio(_("Regions with more than one row: {n}. How should their rows be combined?").format(n=n),
                     list(userdata.DUPLICATE_CHOICES), key="upload_dup", horizontal=True,
                     format_func=lambda v: _(_DUP_LABELS[v]))
 

@@ -138,7 +138,7 @@ def test_the_file_uploader_path():
 def test_duplicates_are_asked_about_and_combined():
     at = paste("Region\tN\nNaryn\t1\nНарын\t3\nTalas\t5\n")
     radio = at.radio(key="upload_dup")
-    assert "1 regions have more than one row" in radio.label
+    assert "Regions with more than one row: 1." in radio.label
     assert joined(at)["N"].tolist()[0] == 4.0
     radio.set_value("mean").run()
     assert joined(at)["N"].tolist()[0] == 2.0
