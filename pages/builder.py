@@ -57,7 +57,7 @@ with main:
             ub.size_legend(view.values, fmt, c.unit)
             legend([e for e in view.legend if e[0] is None], c.unit)
         else:
-            legend(view.legend, f"{spec.column or _(table.label)}, {c.unit}")
+            legend(view.legend, ", ".join(t for t in (spec.column or _(table.label), c.unit) if t))
         for problem in c.warnings:
             st.warning(problem.render(_))
         for note in built.notes:
