@@ -50,7 +50,8 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
     unit = unit_msg.render(_)
     if spec.normalisation == "none":
         base_unit = table.units.get(spec.column, "") if spec.aggregation != "count" else ""
-        unit = _(base_unit) if base_unit else unit
+        # "as counted" is not a unit: a number with no unit reads better than "30 as counted".
+        unit = _(base_unit) if base_unit else ""
     center = spec.center
     if center is None and spec.palette in _diverging():
         center = indicators.national_average(agg.values, spec.normalisation)
