@@ -224,8 +224,14 @@ def map_values(by_region: pd.DataFrame, metric: str) -> pd.Series:
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(title=dict(text=title, x=0), font=FONT, height=height, plot_bgcolor="white",
-                      margin=dict(l=10, r=30, t=50, b=10), legend=dict(orientation="h", y=-0.15))
+                      margin=dict(l=10, r=30, t=50, b=10),
+                      legend=dict(orientation="h", y=-0.15, traceorder="normal"))
     return fig
+
+
+def _count_ticks(highest: float) -> dict:
+    # Counts are whole numbers: no "0.2 reports" ticks when there are only a few.
+    return dict(tickformat=",d", dtick=max(1, int(highest) // 6 + (int(highest) % 6 > 0)), rangemode="tozero")
 
 
 def count_bar(counts: pd.Series, title: str, count_label: str, wrap: int = 45) -> go.Figure:
@@ -241,7 +247,8 @@ def count_bar(counts: pd.Series, title: str, count_label: str, wrap: int = 45) -
         marker_color="#2c7fb8", hovertext=list(ordered.index), hovertemplate="%{hovertext}: %{x}<extra></extra>",
         name=count_label,
     ))
-    fig.update_xaxes(title=count_label, dtick=1, showgrid=True, gridcolor="#eee")
+    ticks = _count_ticks(counts.max() if len(counts) else 0)
+    fig.update_xaxes(title=count_label, showgrid=True, gridcolor="#eee", **ticks)
     return _layout(fig, title, max(240, 60 + 26 * len(ordered)))
 
 
@@ -275,8 +282,9 @@ def status_bar(by_commitment: pd.DataFrame, _: Callable[[str], str], title: str,
         column = by_commitment[key] if key in by_commitment else pd.Series(0, index=by_commitment.index)
         fig.add_bar(x=list(by_commitment.index), y=column.tolist(), name=_(label),
                     marker_color=STATUS_COLORS[key])
-    fig.update_layout(barmode="stack", xaxis=dict(type="category"))
-    fig.update_yaxes(title=count_label, gridcolor="#eee")
+    highest = by_commitment[list(STATUSES)].sum(axis=1).max() if len(by_commitment) else 0
+    fig.update_layout(barmode="stack", xaxis=dict(type="category"), bargap=0.35 if len(by_commitment) > 3 else 0.7)
+    fig.update_yaxes(title=count_label, gridcolor="#eee", **_count_ticks(highest))
     return _layout(fig, title, 420)
 
 
@@ -289,6 +297,7 @@ def timeline_bar(timeline: pd.DataFrame, lang: str, title: str, count_label: str
     """
     labels = [format_date(m, lang, "LLLL y") for m in timeline["month"]]
     fig = go.Figure(go.Bar(x=labels, y=timeline["reports"].tolist(), marker_color="#2c7fb8", name=count_label))
-    fig.update_layout(xaxis=dict(type="category"))
-    fig.update_yaxes(title=count_label, gridcolor="#eee")
+    fig.update_layout(xaxis=dict(type="category"), bargap=0.3 if len(labels) > 3 else 0.7)
+    ticks = _count_ticks(timeline["reports"].max() if len(labels) else 0)
+    fig.update_yaxes(title=count_label, gridcolor="#eee", **ticks)
     return _layout(fig, title, 320)
