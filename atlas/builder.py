@@ -26,6 +26,9 @@ from atlas.errors import UserError
 from atlas.i18n import N_, Msg, fmt_number
 from atlas.views import ViewSpec
 
+#: The builder's map sits beside its controls and charts, narrower than the Overview's: it opens a
+#: little further out so the whole country (about 11° wide) fits in ~400 px.
+ZOOM = 4.6
 #: Above this many points, dots overlap; the page suggests hexagon bins or a heat map.
 MANY_POINTS = 300
 POINT_TYPES = {"points": "points", "choropleth_points": "points", "hexbin": "hexbin", "heatmap": "heatmap"}
@@ -147,6 +150,7 @@ def build(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
         deck = maps.bubble_deck(style, c.view.values)
     else:
         deck = maps.region_deck(style)
+    deck.initial_view_state = maps.view_state(zoom=ZOOM)
     return Built(c, deck, notes)
 
 

@@ -32,6 +32,15 @@ PIXELS = Text("pixels")
 VIEW = pdk.ViewState(longitude=74.7, latitude=41.3, zoom=5.0, min_zoom=4, max_zoom=11)
 
 
+def view_state(zoom: float = 5.0) -> pdk.ViewState:
+    """The opening view over Kyrgyzstan at ``zoom``.
+
+    >>> view_state(4.6).zoom
+    4.6
+    """
+    return pdk.ViewState(longitude=VIEW.longitude, latitude=VIEW.latitude, zoom=zoom, min_zoom=4, max_zoom=11)
+
+
 class CompactDeck(pdk.Deck):
     """A Deck whose JSON has no indentation: the same map in a fifth of the bytes."""
 
