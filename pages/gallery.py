@@ -64,8 +64,11 @@ for kind, label in KIND_LABELS.items():
                 if hide.button(_("Show again") if item.hidden else _("Hide"), key=f"gallery_hide_{item.short_id}"):
                     act(kind, item.short_id, hidden=not item.hidden)
                 if drop.button(_("Delete"), key=f"gallery_delete_{item.short_id}"):
-                    store().delete_item(kind, item.short_id, pin_ok=trainer_unlocked())
-                    st.rerun()
+                    try:
+                        store().delete_item(kind, item.short_id, pin_ok=trainer_unlocked())
+                        st.rerun()
+                    except UserError as err:  # another trainer deleted it a moment ago
+                        show_user_error(err)
 
 st.header(_("Trainer"))
 if not pin_prompt():
