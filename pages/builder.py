@@ -24,11 +24,18 @@ with controls:
         style_fields = ub.style_widgets()
     with st.expander(_("Labels and texts")):
         text_fields = ub.text_widgets()
+    with st.expander(_("Your own geography (advanced)")):
+        geo_choice = ub.custom_geography(table)
 
 if table.is_sample:
     sample_banner()
 spec = ub.spec_of(table, {**data_fields, **style_fields, **text_fields})
 ub.write_link(spec)
+if geo_choice is not None:
+    with main:
+        st.caption(_("Your polygons instead of the regions; per person and per km² need the bundled regions."))
+        ub.show_custom_map(spec, table, geo_choice)
+    st.stop()
 try:
     built = builder.build(spec, table, _, highlight=st.session_state.get(ub.HIGHLIGHT))
 except UserError as err:

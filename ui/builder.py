@@ -13,7 +13,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from atlas import builder, datasets, export
+from atlas import builder, customgeo, datasets, export, ingest
 from atlas.classify import K_MAX, K_MIN, PALETTES, SCHEMES
 from atlas.compose import Composed, handout
 from atlas.datasets import DatasetTable
@@ -21,7 +21,7 @@ from atlas.errors import UserError
 from atlas.indicators import AGGREGATIONS, NORMALISATIONS, _as_text
 from atlas.maps import BUBBLE_MAX_PX, bubble_legend_values
 from atlas.views import MAP_TYPES, ViewSpec
-from ui.common import lang, tr
+from ui.common import lang, legend, tr
 from ui.state import dataset_table, user_datasets
 
 P = "builder_"
@@ -254,3 +254,53 @@ def year_series(spec: ViewSpec, table: DatasetTable) -> pd.DataFrame | None:
 def spec_of(table: DatasetTable, fields: dict) -> ViewSpec:
     """The ViewSpec of the widgets' values."""
     return dataclasses.replace(ViewSpec(), dataset=table.key, lang=lang(), **fields)
+
+
+def custom_geography(table: DatasetTable) -> tuple | None:
+    """An uploaded polygon layer to use instead of the oblasts: (GeoDataFrame, its name column,
+    the table's column that names the polygons), or None for the bundled oblasts."""
+    _ = tr()
+    file = st.file_uploader(_("Polygon file (GeoJSON, zipped shapefile or GeoPackage)"),
+                            type=["geojson", "json", "zip", "gpkg"], key=P + "geo_file")
+    if file is None:
+        return None
+    memo = st.session_state.get(P + "geo_memo")
+    if not memo or memo[0] != file.file_id:
+        try:
+            up = ingest.read_upload(file.getvalue(), file.name)
+        except UserError as err:
+            st.error(err.msg.render(_))
+            return None
+        if up.kind != "vector":
+            st.error(_("This file has no shapes: upload polygons, or use it as a table on the Your data page."))
+            return None
+        memo = (file.file_id, up.table)
+        st.session_state[P + "geo_memo"] = memo
+    gdf = memo[1]
+    shape_cols = [c for c in gdf.columns if c != "geometry"]
+    if not shape_cols:
+        st.error(_("The polygons have no name or code column to match the table to."))
+        return None
+    id_col = st.selectbox(_("Name or code column of the polygons"), shape_cols, key=P + "geo_id")
+    table_cols = [str(c) for c in table.frame.columns]
+    key_col = st.selectbox(_("Column of the table with the same names or codes"), table_cols, key=P + "geo_key")
+    return gdf, id_col, key_col
+
+
+def show_custom_map(spec: ViewSpec, table: DatasetTable, geo_choice: tuple) -> None:
+    """Draw the table on the user's polygons, with legend, warnings and the match report."""
+    _ = tr()
+    gdf, id_col, key_col = geo_choice
+    try:
+        result = customgeo.custom_map(gdf, id_col, table.frame, key_col, spec.column or None, spec.aggregation,
+                                      spec.lang, _, scheme=spec.scheme if spec.scheme != "manual" else "quantiles",
+                                      k=spec.k, palette=spec.palette, reverse=spec.reverse)
+    except UserError as err:
+        st.error(err.msg.render(_))
+        return
+    st.pydeck_chart(result.deck, height=520, key=P + "custom_map")
+    legend(result.legend, ", ".join(t for t in (spec.column or _("Number of rows"), "") if t))
+    for warning in result.warnings:
+        st.warning(warning.render(_))
+    with st.expander(_("How the names matched")):
+        st.dataframe(result.report, hide_index=True, key=P + "geo_report")

@@ -209,3 +209,34 @@ def test_selecting_a_region_highlights_it_in_the_ranking():
     bar = spec["data"][0]
     widths = dict(zip(bar["customdata"], bar["marker"]["line"]["width"], strict=True))
     assert widths["KG-N"] > 0 and all(w == 0 for code, w in widths.items() if code != "KG-N")
+
+
+def _custom_geography_script():
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from atlas.datasets import DatasetTable
+    from atlas.views import ViewSpec
+    from ui.builder import show_custom_map
+
+    gdf = gpd.GeoDataFrame({"name": ["Ала-Бука", "Токтогул", "Ноокат"]}, crs=4326,
+                           geometry=[shapely.box(71, 41, 72, 42), shapely.box(72, 41, 73, 42),
+                                     shapely.box(72, 40, 73, 41)])
+    frame = pd.DataFrame({"district": ["Ала-Букинский район", "Токтогул", "Марс"], "v": [0.0, 4.0, 1.0]})
+    table = DatasetTable("upload:" + "b" * 64, "d.csv", frame, "district", ["v"])
+    spec = ViewSpec(column="v", aggregation="sum", normalisation="none", k=3, lang="en")
+    show_custom_map(spec, table, (gdf, "name", "district"))
+
+
+def test_own_polygons_are_coloured_with_a_match_report():
+    at = AppTest.from_function(_custom_geography_script, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    legend = next(m.value for m in at.markdown if "role='list'" in m.value)
+    assert "No data" in legend  # Nookat has no row
+    assert "1 names in the table match no polygon" in texts(at)["warning"]
+    report = at.dataframe[0].value
+    assert dict(zip(report["value"], report["how"], strict=True)) == {
+        "Ала-Букинский район": "fuzzy", "Токтогул": "exact", "Марс": "none"}
