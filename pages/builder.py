@@ -7,6 +7,7 @@ import streamlit as st
 from atlas import builder, charts
 from atlas.errors import UserError
 from atlas.i18n import fmt_number
+from atlas.views import CLASSED_MAP_TYPES
 from ui import builder as ub
 from ui.common import lang, legend, sample_banner, sources_line, tr
 
@@ -60,12 +61,13 @@ with main:
     with map_col:
         st.pydeck_chart(built.deck, height=520, key=ub.P + "map", on_select=ub.on_map_select,
                         selection_mode="single-object")
-        if spec.map_type == "bubbles":
-            ub.size_legend(view.values, fmt, c.unit)
-            legend([e for e in view.legend if e[0] is None], c.unit)
-        else:
+        classed = spec.map_type in CLASSED_MAP_TYPES
+        if classed:
             legend(view.legend, ", ".join(t for t in (spec.column or _(table.label), c.unit) if t))
-        for problem in c.warnings:
+        elif spec.map_type == "bubbles":
+            ub.size_legend(view.values, fmt, c.unit)
+        # Class warnings matter only where classes colour the map.
+        for problem in c.warnings if classed else [w for w in c.warnings if w not in view.classes.warnings]:
             st.warning(problem.render(_))
         for note in built.notes:
             st.info(note.render(_))

@@ -213,6 +213,10 @@ def size_legend(values: pd.Series, fmt, unit: str) -> None:
         f"background:rgba(31,111,139,.75);border:1px solid #fff'></span>{html.escape(fmt(v))}</span>"
         for v in steps if (d := 2 * BUBBLE_MAX_PX * (v / top) ** 0.5)
     )
+    if missing := int(values.isna().sum()):
+        ring = "<span style='width:10px;height:10px;border-radius:50%;border:1.5px solid #787878'></span>"
+        circles += (f"<span style='display:inline-flex;flex-direction:column;align-items:center'>{ring}"
+                    f"{html.escape(_('No data'))} ({missing})</span>")
     title = html.escape(_("Circle area shows the value") + (f" ({unit})" if unit else ""))
     st.markdown(f"<div role='img' aria-label='{title}'><b>{title}</b><br>{circles}</div>", unsafe_allow_html=True)
 
