@@ -59,7 +59,8 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
                        reverse=spec.reverse, labels=spec.labels, highlight=highlight,
                        source=spec.source or _(table.source), manual_breaks=list(spec.breaks) or None,
                        center=center)
-    caption = describe(spec, _, unit_label=_(table.label) if not spec.column else spec.column)
+    # With a column, describe() names the aggregation too ("Total of budget"), not the bare column.
+    caption = describe(spec, _, unit_label=_(table.label) if not spec.column else None)
     return Composed(spec, table, view, unit, caption, agg.rows, agg.few_rows,
                     [*agg.warnings, *view.classes.warnings], frame)
 
