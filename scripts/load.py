@@ -1,0 +1,409 @@
+"""Load test: N concurrent browser sessions run a workshop script against a real app server.
+
+    .venv/bin/python scripts/load.py [--sessions 40] [--seconds 300] [--runs 3] [--workers K]
+
+Starts its own server (tests/e2e/conftest.py ``start_server``) on a fresh var dir, then spreads the
+sessions over K Chromium processes (one per worker process; async Playwright contexts inside). Each
+session loops through: Overview (indicator, classes) → Your data (upload a generated messy CSV, fix
+one region) → Map builder (save a view, if the page offers the form) → Monitoring reports (file one)
+→ Presentation. A step whose page or widget is missing is skipped and counted.
+
+Rerun times are measured two ways:
+- client: from the browser's ``rerun_script`` BackMsg to the server's ``script_finished`` ForwardMsg,
+  read off the WebSocket frames (protobuf), so it includes the network hop and queueing;
+- server: from the ACHYK_TIMING_LOG lines written by ``atlas.timing.timed`` around
+  ``navigation.run()`` in app.py (reported only if app.py has that hook).
+
+Prints ``LOAD key value`` lines; a session fails on any exception, timeout or error box.
+Server RSS comes from psutil if installed, else /proc/<pid>/status (VmRSS, summed over children).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import random
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from atlas import timing  # noqa: E402
+from tests.e2e.conftest import ARGS, CHROMIUM, free_port, start_server  # noqa: E402
+
+ACTION_TIMEOUT = 60_000
+PAGES = {"overview": "overview.py", "upload": "upload.py", "builder": "builder.py", "reports": "reports.py",
+         "present": "present.py"}
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of the server process and its children, in MB."""
+    try:
+        import psutil
+
+        proc = psutil.Process(pid)
+        return sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)]) / 2**20
+    except ImportError:
+        pass
+    except Exception:
+        return 0.0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return 0.0
+    return 0.0
+
+
+class Sampler(threading.Thread):
+    """Samples the server's RSS every half second until stopped."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.samples, self.stop = pid, [], threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.samples.append(rss_mb(self.pid))
+            self.stop.wait(0.5)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (0 for no values).
+
+    >>> percentile([1, 2, 3, 4], 0.5)
+    2
+    """
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, int(round(q * len(ordered) + 0.5)) - 1))]
+
+
+def watch_reruns(page, times: list[float]) -> None:
+    """Record client-observed rerun times from the app's WebSocket frames."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    pending: list[float] = []
+
+    def sent(payload) -> None:
+        if isinstance(payload, (bytes, bytearray)):
+            try:
+                if BackMsg.FromString(bytes(payload)).WhichOneof("type") == "rerun_script":
+                    pending.append(time.perf_counter())
+            except Exception:
+                pass
+
+    def received(payload) -> None:
+        if pending and isinstance(payload, (bytes, bytearray)):
+            try:
+                if ForwardMsg.FromString(bytes(payload)).WhichOneof("type") == "script_finished":
+                    times.append((time.perf_counter() - pending.pop(0)) * 1000)
+                    pending.clear()  # a rerun that replaced a queued one finishes once
+            except Exception:
+                pass
+
+    def on_ws(ws) -> None:
+        if "_stcore/stream" in ws.url:
+            ws.on("framesent", sent)
+            ws.on("framereceived", received)
+
+    page.on("websocket", on_ws)
+
+
+# --------------------------------------------------------------------------- the workshop script
+
+
+def messy_csv(rng: random.Random) -> bytes:
+    """A CP1251 file as Excel on Windows saves it: title row, ';', decimal commas, totals, one 'Ош'."""
+    names = ["Баткенская обл.", "Чуйская область", "Jalal-Abad region", "Нарын облусу", "Ош",
+             "Талас облусу", "Ысык-К?л облусу", "г. Бишкек", "Osh city"]
+    lines = ["Отчёт НКО по областям;;", "Область;Проекты;Бюджет, сом"]
+    total = 0
+    for name in names:
+        n = rng.randint(1, 60)
+        total += n
+        lines.append(f"{name};{n};{rng.randint(1000, 9_999_999):,},{rng.randint(0, 99):02d}".replace(",", " ", 1))
+    lines.append(f"Итого;{total};")
+    return ("\r\n".join(lines) + "\r\n").encode("cp1251")
+
+
+async def idle(page) -> None:
+    """Wait until the script run triggered last has finished (the status widget is gone)."""
+    await page.wait_for_timeout(120)
+    await page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                 timeout=ACTION_TIMEOUT)
+    if await page.locator("[data-testid='stException']").count():
+        raise RuntimeError("the page shows an exception: "
+                           + (await page.locator("[data-testid='stException']").first.inner_text())[:300])
+
+
+async def go(page, base: str, name: str, ready: str) -> bool:
+    """Open a page through the sidebar (same session), or by URL; False if ``ready`` never shows."""
+    link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{name}']")
+    if await link.count():
+        await link.first.click()
+    else:
+        await page.goto(f"{base}/{name}?lang=en")
+    await page.wait_for_url(f"**/{name}*", timeout=ACTION_TIMEOUT)
+    try:
+        await page.locator(ready).first.wait_for(state="attached", timeout=30_000)
+    except Exception:
+        return False
+    await idle(page)
+    return True
+
+
+async def choose(page, key: str, index: int | None = None) -> bool:
+    """Open the select widget with ``key`` and click an option (random if index is None)."""
+    box = page.locator(f".st-key-{key} input").first
+    try:
+        await box.wait_for(state="attached", timeout=15_000)
+    except Exception:
+        return False
+    await box.click()
+    options = page.locator("[role='listbox'] [role='option']")
+    await options.first.wait_for(timeout=ACTION_TIMEOUT)
+    n = await options.count()
+    await options.nth(index if index is not None else random.randrange(n)).click()
+    await idle(page)
+    return True
+
+
+async def step_overview(page, base: str, rng: random.Random) -> bool:
+    if not await go(page, base, "overview", ".st-key-overview_indicator"):
+        return False
+    await choose(page, "overview_indicator")
+    slider = page.locator(".st-key-overview_k [role='slider']").first
+    if await slider.count():
+        await slider.focus()
+        await slider.press(rng.choice(["ArrowLeft", "ArrowRight"]))
+        await idle(page)
+    return True
+
+
+async def step_upload(page, base: str, rng: random.Random) -> bool:
+    if not await go(page, base, "upload", "[data-testid='stFileUploaderDropzoneInput']"):
+        return False
+    drop = page.locator("[data-testid='stFileUploaderDropzoneInput']").first
+    await drop.set_input_files(files=[{"name": "ngo_report.csv", "mimeType": "text/csv", "buffer": messy_csv(rng)}])
+    await page.wait_for_selector("text=Your map", timeout=ACTION_TIMEOUT)
+    await idle(page)
+    return True
+
+
+async def step_fix(page, base: str, rng: random.Random) -> bool:
+    fixers = page.locator("[class*='st-key-upload_fix_'] input")
+    try:
+        await fixers.first.wait_for(state="attached", timeout=10_000)
+    except Exception:
+        return False
+    await fixers.first.click()
+    await page.locator("[role='listbox'] [role='option']").first.click()
+    await idle(page)
+    return True
+
+
+async def step_save_view(page, base: str, rng: random.Random) -> bool:
+    if not await go(page, base, "builder", ".st-key-save_view_title input"):
+        return False
+    title = page.locator(".st-key-save_view_title input").first
+    await title.fill(f"Load test view {rng.randint(1, 10**6)}")
+    await page.locator(".st-key-save_view_submit button").first.click()
+    await idle(page)
+    return True
+
+
+async def fill_report(page, organisation: str) -> None:
+    """Fill and submit the 'new' report form on the reports page; waits for the saved message."""
+    await choose(page, "new_commitment", 0)
+    regions = page.locator(".st-key-new_regions input").first
+    await regions.click()
+    await regions.type("Naryn")
+    await page.keyboard.press("Enter")
+    await page.keyboard.press("Escape")
+    await page.locator("h1").first.click()  # close any open dropdown
+    await choose(page, "new_status", 0)
+    await page.locator(".st-key-new_evidence textarea").first.fill("https://example.kg/minutes")
+    await page.locator(".st-key-new_organisation input").first.fill(organisation)
+    await page.locator(".st-key-new_submit button").first.click()
+    await page.wait_for_selector("text=is saved", timeout=ACTION_TIMEOUT)
+    await idle(page)
+
+
+async def step_report(page, base: str, rng: random.Random) -> bool:
+    if not await go(page, base, "reports", ".st-key-new_organisation input"):
+        return False
+    await fill_report(page, f"Load NGO {rng.randint(1, 10**6)}")
+    return True
+
+
+async def step_present(page, base: str, rng: random.Random) -> bool:
+    if not await go(page, base, "present", "[data-testid='stMain']"):
+        return False
+    nxt = page.locator(".st-key-present_next button").first
+    if await nxt.count() and await nxt.is_enabled():
+        await nxt.click()
+        await idle(page)
+    return True
+
+
+STEPS = [("overview", "overview", step_overview), ("upload", "upload", step_upload), ("fix", "upload", step_fix),
+         ("save_view", "builder", step_save_view), ("report", "reports", step_report),
+         ("present", "present", step_present)]
+
+
+async def session(browser, base: str, seconds: float, seed: int, times: list[float]) -> dict:
+    """One participant: loop through the workshop script until the time is up."""
+    rng = random.Random(seed)
+    out = {"failed": False, "error": "", "steps": 0, "skipped": {}, "loops": 0}
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = await context.new_page()
+    watch_reruns(page, times)
+    deadline = time.monotonic() + seconds
+    try:
+        await page.goto(f"{base}/overview?lang=en", timeout=ACTION_TIMEOUT)
+        await idle(page)
+        while time.monotonic() < deadline:
+            for name, page_name, step in STEPS:
+                if time.monotonic() >= deadline:
+                    break
+                done = (ROOT / "pages" / PAGES[page_name]).exists() and await step(page, base, rng)
+                if done:
+                    out["steps"] += 1
+                else:
+                    out["skipped"][name] = out["skipped"].get(name, 0) + 1
+            out["loops"] += 1
+    except Exception as exc:  # any failure of a session is counted and described, not raised
+        out["failed"], out["error"] = True, f"{type(exc).__name__}: {str(exc)[:300]}"
+    finally:
+        await context.close()
+    return out
+
+
+def worker(base: str, seeds: list[int], seconds: float, queue) -> None:
+    """One Chromium process running its share of the sessions concurrently."""
+
+    async def main() -> None:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            times: list[float] = []
+            # stagger the starts over 10 s: a room of people does not press Enter in the same millisecond
+            async def delayed(i: int, seed: int) -> dict:
+                await asyncio.sleep(10 * i / max(len(seeds), 1))
+                return await session(browser, base, seconds, seed, times)
+
+            results = await asyncio.gather(*(delayed(i, s) for i, s in enumerate(seeds)))
+            await browser.close()
+            queue.put({"sessions": results, "times": times})
+
+    asyncio.run(main())
+
+
+# --------------------------------------------------------------------------- one run, several runs
+
+
+def one_run(base: str, sessions: int, seconds: float, workers: int, pid: int, log: Path, run_no: int) -> dict:
+    """Run ``sessions`` concurrent sessions; returns the figures of this run."""
+    log_start = len(timing.read_log(log))
+    sampler = Sampler(pid)
+    sampler.start()
+    queue = mp.get_context("spawn").Queue()
+    seeds = [run_no * 1000 + i for i in range(sessions)]
+    procs = [mp.get_context("spawn").Process(target=worker, args=(base, seeds[w::workers], seconds, queue))
+             for w in range(workers)]
+    for proc in procs:
+        proc.start()
+    parts = [queue.get(timeout=seconds + 900) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=60)
+    sampler.stop.set()
+    sampler.join()
+    results = [s for part in parts for s in part["sessions"]]
+    times = [t for part in parts for t in part["times"]]
+    server = [ms for _t, ms, _label in timing.read_log(log)[log_start:]]
+    skipped: dict[str, int] = {}
+    for r in results:
+        for k, v in r["skipped"].items():
+            skipped[k] = skipped.get(k, 0) + v
+    return {
+        "sessions": len(results),
+        "sessions_failed": sum(r["failed"] for r in results),
+        "errors": [r["error"] for r in results if r["failed"]][:5],
+        "steps": sum(r["steps"] for r in results),
+        "skipped": skipped,
+        "reruns": len(times),
+        "rerun_ms_p50": percentile(times, 0.5),
+        "rerun_ms_p95": percentile(times, 0.95),
+        "server_reruns": len(server),
+        "server_rerun_ms_p50": percentile(server, 0.5),
+        "server_rerun_ms_p95": percentile(server, 0.95),
+        "rss_mb_max": max(sampler.samples or [0.0]),
+    }
+
+
+def run_load(sessions: int, seconds: float, runs: int = 1, workers: int | None = None,
+             echo=print) -> list[dict]:
+    """Start a server, run the load ``runs`` times against it, print and return the figures."""
+    workers = workers or max(1, min(4, -(-sessions // 10)))
+    with tempfile.TemporaryDirectory(prefix="achyk-load-") as tmp:
+        log = Path(tmp) / "timing.log"
+        port = free_port()
+        server = start_server(Path(tmp) / "var", port, {timing.ENV: str(log)})
+        base = f"http://127.0.0.1:{port}"
+        figures = []
+        try:
+            for run_no in range(1, runs + 1):
+                fig = one_run(base, sessions, seconds, workers, server.pid, log, run_no)
+                figures.append(fig)
+                prefix = "" if run_no == 1 else f"run{run_no}_"
+                echo(f"LOAD {prefix}sessions {fig['sessions']}")
+                echo(f"LOAD {prefix}sessions_failed {fig['sessions_failed']}")
+                echo(f"LOAD {prefix}rerun_ms_p50 {fig['rerun_ms_p50']:.0f}  (client: BackMsg rerun → script_finished)")
+                echo(f"LOAD {prefix}rerun_ms_p95 {fig['rerun_ms_p95']:.0f}  (client, {fig['reruns']} reruns)")
+                if fig["server_reruns"]:
+                    echo(f"LOAD {prefix}server_rerun_ms_p50 {fig['server_rerun_ms_p50']:.0f}")
+                    echo(f"LOAD {prefix}server_rerun_ms_p95 {fig['server_rerun_ms_p95']:.0f}"
+                         f"  ({fig['server_reruns']} script runs)")
+                else:
+                    echo(f"LOAD {prefix}server_rerun_ms n/a (app.py has no atlas.timing hook)")
+                echo(f"LOAD {prefix}rss_mb_max {fig['rss_mb_max']:.0f}")
+                echo(f"LOAD {prefix}steps {fig['steps']} skipped {json.dumps(fig['skipped'])}")
+                for err in fig["errors"]:
+                    echo(f"LOAD {prefix}error {err}")
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except Exception:
+                server.kill()
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=40)
+    parser.add_argument("--seconds", type=float, default=300)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=None, help="Chromium processes (default: sessions/10, ≤4)")
+    args = parser.parse_args()
+    figures = run_load(args.sessions, args.seconds, args.runs, args.workers)
+    ok = all(f["sessions_failed"] == 0 for f in figures)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
