@@ -1,4 +1,4 @@
-"""Achyk Atlas: the frame and router. Every page lives in pages/; the logic lives in atlas/."""
+"""Achyk Atlas: the frame and router. Every page lives in app_pages/; the logic lives in atlas/."""
 
 from __future__ import annotations
 
@@ -11,30 +11,30 @@ _ = tr()
 
 PAGES = {
     _("Explore"): [
-        st.Page("pages/overview.py", title=_("Overview"), icon=":material/map:", url_path="overview", default=True),
-        st.Page("pages/builder.py", title=_("Map builder"), icon=":material/palette:", url_path="builder"),
-        st.Page("pages/upload.py", title=_("Your data"), icon=":material/upload_file:", url_path="upload"),
+        st.Page("app_pages/overview.py", title=_("Overview"), icon=":material/map:", url_path="overview", default=True),
+        st.Page("app_pages/builder.py", title=_("Map builder"), icon=":material/palette:", url_path="builder"),
+        st.Page("app_pages/upload.py", title=_("Your data"), icon=":material/upload_file:", url_path="upload"),
     ],
     _("Open Government"): [
-        st.Page("pages/ogp.py", title=_("Commitments"), icon=":material/flag:", url_path="commitments"),
-        st.Page("pages/reports.py", title=_("Monitoring reports"), icon=":material/fact_check:",
+        st.Page("app_pages/ogp.py", title=_("Commitments"), icon=":material/flag:", url_path="commitments"),
+        st.Page("app_pages/reports.py", title=_("Monitoring reports"), icon=":material/fact_check:",
                 url_path="reports"),
-        st.Page("pages/dashboard.py", title=_("Monitoring dashboard"), icon=":material/monitoring:",
+        st.Page("app_pages/dashboard.py", title=_("Monitoring dashboard"), icon=":material/monitoring:",
                 url_path="dashboard"),
     ],
     _("Present"): [
-        st.Page("pages/stories.py", title=_("Saved views and stories"), icon=":material/collections_bookmark:",
+        st.Page("app_pages/stories.py", title=_("Saved views and stories"), icon=":material/collections_bookmark:",
                 url_path="stories"),
-        st.Page("pages/present.py", title=_("Presentation"), icon=":material/slideshow:", url_path="present"),
-        st.Page("pages/gallery.py", title=_("Datathon gallery"), icon=":material/emoji_events:",
+        st.Page("app_pages/present.py", title=_("Presentation"), icon=":material/slideshow:", url_path="present"),
+        st.Page("app_pages/gallery.py", title=_("Datathon gallery"), icon=":material/emoji_events:",
                 url_path="gallery"),
     ],
     _("Workshop"): [
-        st.Page("pages/workshop.py", title=_("Trainer's guide and demo"), icon=":material/school:",
+        st.Page("app_pages/workshop.py", title=_("Trainer's guide and demo"), icon=":material/school:",
                 url_path="workshop"),
-        st.Page("pages/trainer.py", title=_("Trainer tools"), icon=":material/admin_panel_settings:",
+        st.Page("app_pages/trainer.py", title=_("Trainer tools"), icon=":material/admin_panel_settings:",
                 url_path="trainer"),
-        st.Page("pages/about_data.py", title=_("About the data"), icon=":material/menu_book:", url_path="about"),
+        st.Page("app_pages/about_data.py", title=_("About the data"), icon=":material/menu_book:", url_path="about"),
     ],
 }
 

@@ -47,7 +47,7 @@ def _painted(page) -> bool:
     pixels = np.asarray(Image.open(io.BytesIO(canvas.first.screenshot())).convert("RGB")).astype(int)
     # Painted = a good share of strongly coloured pixels (the regions), not the blank base.
     saturation = pixels.max(axis=2) - pixels.min(axis=2)
-    return float((saturation > 60).mean()) > 0.05
+    return float((saturation > 40).mean()) > 0.03
 
 
 def time_to_map(browser, script: str, query: str = "") -> float:
@@ -71,7 +71,10 @@ def time_to_map(browser, script: str, query: str = "") -> float:
                     break
                 except Exception:
                     time.sleep(0.2)
+            deadline = time.perf_counter() + 90
             while not _painted(page):
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(f"the map of {script} was not painted within 90 s")
                 page.wait_for_timeout(100)
             elapsed = time.perf_counter() - started
             context.close()

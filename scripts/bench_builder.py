@@ -6,7 +6,7 @@
   what the app hands the socket, an upper bound on what crosses the wire.
 - ``map_rerun_bytes_stock``: the same two changes in a bare Streamlit page that draws the
   unsimplified Natural Earth shapes (geo/kg_admin1_full.geojson) with a stock ``pydeck.Deck``.
-- ``rerun_ms_p95``: 95th percentile of the wall time of 20 reruns of pages/builder.py in
+- ``rerun_ms_p95``: 95th percentile of the wall time of 20 reruns of app_pages/builder.py in
   ``streamlit.testing.v1.AppTest``, each after a different widget change (script time plus
   AppTest's own overhead, so an upper bound on the server's script time).
 
@@ -131,7 +131,7 @@ def rerun_times() -> None:
     from streamlit.testing.v1 import AppTest
 
     os.environ.setdefault("ACHYK_VAR_DIR", tempfile.mkdtemp())
-    at = AppTest.from_file(str(ROOT / "pages" / "builder.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "builder.py"), default_timeout=60)
     at.query_params["lang"] = "en"
     at.run()
     changes = [

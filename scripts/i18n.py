@@ -6,7 +6,7 @@
     .venv/bin/python scripts/i18n.py check --json > todo.json   # the same as a fill-in form
     .venv/bin/python scripts/i18n.py apply todo.json            # write the filled-in form into the .po
     .venv/bin/python scripts/i18n.py compile   # validate and write .mo files next to the .po (git-ignored)
-    .venv/bin/python scripts/i18n.py lint      # UI strings in app.py, pages/, ui/ that bypass _()
+    .venv/bin/python scripts/i18n.py lint      # UI strings in app.py, app_pages/, ui/ that bypass _()
 
 English is the source language: msgids are the English text, so only ky and ru have catalogues.
 """
@@ -837,9 +837,9 @@ def lint_source(source: str, path: str = "<string>") -> list[Finding]:
 
 
 def ui_files(root: Path = ROOT) -> list[Path]:
-    """The files whose streamlit calls the lint reads: app.py, pages/**/*.py, ui/**/*.py."""
+    """The files whose streamlit calls the lint reads: app.py, app_pages/**/*.py, ui/**/*.py."""
     files = [root / "app.py"] if (root / "app.py").exists() else []
-    for folder in ("pages", "ui"):
+    for folder in ("app_pages", "ui"):
         files += sorted((root / folder).rglob("*.py")) if (root / folder).is_dir() else []
     return files
 

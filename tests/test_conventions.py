@@ -32,15 +32,15 @@ def test_atlas_never_imports_streamlit(path):
 
 def test_every_page_is_registered_in_the_router():
     router = (ROOT / "app.py").read_text(encoding="utf-8")
-    registered = set(re.findall(r"st\.Page\(\s*\"(pages/[^\"]+)\"", router))
-    on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+    registered = set(re.findall(r"st\.Page\(\s*\"(app_pages/[^\"]+)\"", router))
+    on_disk = {f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py")}
     assert registered == on_disk
 
 
 def test_nothing_that_runs_reads_the_shared_folder():
     offenders = []
     pattern = re.compile(r"[\"'/]shared[/\"']")
-    for folder in ("atlas", "pages", "ui", "tests"):
+    for folder in ("atlas", "app_pages", "ui", "tests"):
         for path in (ROOT / folder).rglob("*.py"):
             if path.name != "test_conventions.py" and pattern.search(path.read_text(encoding="utf-8")):
                 offenders.append(str(path.relative_to(ROOT)))
@@ -79,3 +79,15 @@ def test_screen_boundaries_are_light_and_keep_shared_borders():
     # No gaps or overlaps between neighbours: the union is as large as the sum of the parts.
     union = shapely.union_all(screen.geometry.values)
     assert abs(union.area - shapely.area(screen.geometry.values).sum()) < 1e-4
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "app_pages").glob("*.py")), ids=lambda p: p.name)
+def test_pages_stay_thin(path):
+    # Pages read widgets, call atlas/ and render; logic that grows belongs in atlas/ or ui/.
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 150
+
+
+def test_no_legacy_pages_folder():
+    # A folder named pages/ beside app.py switches Streamlit to its old multipage mode on a
+    # fresh server: a direct link then runs the page without the router (no menu, no config).
+    assert not (ROOT / "pages").exists()

@@ -136,7 +136,7 @@ def nav_link(path: str, url_path: str, label: str, icon: str | None = None, para
 def present_link(kind: str, short_id: str) -> None:
     """A "Present" link opening a saved view or story in presentation mode."""
     _ = tr()
-    nav_link("pages/present.py", "present", _("Present"), ":material/slideshow:",
+    nav_link("app_pages/present.py", "present", _("Present"), ":material/slideshow:",
              {"story" if kind == "stories" else "view": short_id})
 
 

@@ -287,7 +287,7 @@ def result(table, _: T) -> None:
             st.caption(plain(msg.render(_)))
         if st.button(_("Open in the map builder"), key="upload_open_builder", type="primary"):
             st.session_state["builder_dataset"] = table.key
-            st.switch_page("pages/builder.py")
+            st.switch_page("app_pages/builder.py")
     st.dataframe(table.frame, hide_index=True, key="upload_table")
 
 

@@ -25,7 +25,7 @@ def _var(monkeypatch, tmp_path):
 
 
 def page(params: dict | None = None, **state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages/builder.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages/builder.py"), default_timeout=60)
     at.query_params["lang"] = "en"
     for key, value in (params or {}).items():
         at.query_params[key] = value

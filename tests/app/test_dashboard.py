@@ -1,4 +1,4 @@
-"""Monitoring dashboard (pages/dashboard.py): counts, map, timeline; samples only when asked."""
+"""Monitoring dashboard (app_pages/dashboard.py): counts, map, timeline; samples only when asked."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def add(reports: list[tuple[str, tuple[str, ...], str, date]], samples: int = 0)
 
 
 def run() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages/dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages/dashboard.py"), default_timeout=60)
     at.query_params["lang"] = "en"
     return at.run()
 

@@ -1,4 +1,4 @@
-"""Datathon gallery (pages/gallery.py): publish, feature/hide/delete with the PIN, reset with a backup."""
+"""Datathon gallery (app_pages/gallery.py): publish, feature/hide/delete with the PIN, reset with a backup."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def own(store, key: str, title: str, published: bool = False) -> dict:
 def test_team_publishes_its_view(fresh_store, editor_key):
     state = own(fresh_store, editor_key, "Water points")
     view_id = state[MINE]["views"][0]
-    at = page("pages/gallery.py", state=state).run()
+    at = page("app_pages/gallery.py", state=state).run()
     assert "Nothing published yet" in texts(at, "info")
     at.button(key=f"gallery_publish_{view_id}").click().run()
     assert not at.exception, at.exception
@@ -36,7 +36,7 @@ def test_team_publishes_its_view(fresh_store, editor_key):
 
 def test_trainer_controls_need_the_pin(fresh_store, editor_key):
     fresh_store.save_view(SavedView(spec={}, title="Published", published=True), editor_key)
-    at = page("pages/gallery.py").run()
+    at = page("app_pages/gallery.py").run()
     assert "Published" in texts(at, "markdown")
     assert not [b for b in at.button if (b.key or "").startswith("gallery_feature_")]
     at = unlock(at, "000000")
@@ -47,14 +47,14 @@ def test_trainer_controls_need_the_pin(fresh_store, editor_key):
 def test_trainer_features_and_hides(fresh_store, editor_key):
     old = fresh_store.save_view(SavedView(spec={}, title="Older work", published=True), editor_key)
     new = fresh_store.save_view(SavedView(spec={}, title="Newer work", published=True), editor_key)
-    at = unlock(page("pages/gallery.py").run())
+    at = unlock(page("app_pages/gallery.py").run())
     at.button(key=f"gallery_feature_{old}").click().run()
     assert [v.short_id for v in fresh_store.list_gallery("views")] == [old, new]  # featured first
     assert "⭐ **Older work**" in texts(at, "markdown")
     at.button(key=f"gallery_hide_{new}").click().run()
     assert not at.exception, at.exception
     assert [v.short_id for v in fresh_store.list_gallery("views")] == [old]
-    visitor = page("pages/gallery.py").run()
+    visitor = page("app_pages/gallery.py").run()
     assert "Newer work" not in texts(visitor, "markdown")
     at.button(key=f"gallery_delete_{old}").click().run()
     assert fresh_store.get_view(old, include_hidden=True) is None
@@ -63,7 +63,7 @@ def test_trainer_features_and_hides(fresh_store, editor_key):
 def test_reset_needs_confirmation_and_leaves_a_backup(fresh_store, editor_key, tmp_path):
     view_id = fresh_store.save_view(SavedView(spec={}, title="Team map", published=True), editor_key)
     fresh_store.save_story(Story("Team story", (view_id,), published=True), editor_key)
-    at = unlock(page("pages/gallery.py").run())
+    at = unlock(page("app_pages/gallery.py").run())
     assert at.button(key="reset_run").disabled
     at.checkbox(key="reset_confirm").check().run()
     at.button(key="reset_run").click().run()

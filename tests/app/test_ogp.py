@@ -1,4 +1,4 @@
-"""Commitments explorer (pages/ogp.py): filters change the count, missing IDs listed, cards link safely."""
+"""Commitments explorer (app_pages/ogp.py): filters change the count, missing IDs listed, cards link safely."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def own_store(tmp_path, monkeypatch):
 
 
 def run(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages/ogp.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages/ogp.py"), default_timeout=60)
     at.query_params["lang"] = lang
     return at.run()
 

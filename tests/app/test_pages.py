@@ -11,7 +11,7 @@ from atlas import datasets
 from atlas.i18n import LANGS
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["pages/overview.py", "pages/about_data.py"]
+PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
 
 
 def run_page(path: str, lang: str = "en", **state) -> AppTest:
@@ -24,7 +24,11 @@ def run_page(path: str, lang: str = "en", **state) -> AppTest:
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("path", PAGES)
-def test_page_runs_without_exception(path, lang):
+def test_page_runs_without_exception(path, lang, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACHYK_VAR_DIR", str(tmp_path))
+    from ui.state import store
+
+    store.clear()
     at = run_page(path, lang)
     assert not at.exception, at.exception
     assert at.title, "every page has a title"
@@ -32,7 +36,7 @@ def test_page_runs_without_exception(path, lang):
 
 @pytest.mark.parametrize("key", list(datasets.INDICATORS))
 def test_overview_shows_every_indicator_with_its_source(key):
-    at = run_page("pages/overview.py")
+    at = run_page("app_pages/overview.py")
     at.selectbox(key="overview_indicator").select(key).run()
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
@@ -44,14 +48,14 @@ def test_overview_shows_every_indicator_with_its_source(key):
 
 
 def test_overview_names_the_gap_for_bishkek_density():
-    at = run_page("pages/overview.py")
+    at = run_page("app_pages/overview.py")
     at.selectbox(key="overview_indicator").select("density").run()
     assert any("Bishkek" in i.value for i in at.info)
     assert any("No data" in m.value and "Bishkek" in m.value for m in at.markdown)
 
 
 def test_overview_shows_ogp_headline_facts_with_sources():
-    at = run_page("pages/overview.py")
+    at = run_page("app_pages/overview.py")
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "38 members" in text
     assert "Resolution No. 360-r" in text
@@ -59,7 +63,7 @@ def test_overview_shows_ogp_headline_facts_with_sources():
 
 
 def test_about_page_lists_every_bundled_file():
-    at = run_page("pages/about_data.py")
+    at = run_page("app_pages/about_data.py")
     text = " ".join(m.value for m in at.markdown)
     for name in ("regions.csv", "region_aliases.csv", "ogp_commitments.csv", "sample_ngo_projects.csv",
                  "kg_admin1_full.geojson", "osh_city.geojson", "neighbours_screen.geojson"):

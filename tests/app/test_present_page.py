@@ -1,4 +1,4 @@
-"""Presentation mode (pages/present.py): a story slide by slide, a single view, bad links, handouts."""
+"""Presentation mode (app_pages/present.py): a story slide by slide, a single view, bad links, handouts."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def slide_title(at) -> str:
 
 
 def test_story_shows_its_title_and_next_prev_change_the_slide(fresh_store, demo):
-    at = page("pages/present.py", {"story": demo.story_id}).run()
+    at = page("app_pages/present.py", {"story": demo.story_id}).run()
     assert not at.exception, at.exception
     first = fresh_store.get_view(demo.view_ids[0])
     assert first.title in slide_title(at) and "1 / 4" in texts(at, "markdown")
@@ -37,21 +37,21 @@ def test_story_shows_its_title_and_next_prev_change_the_slide(fresh_store, demo)
 
 
 def test_last_slide_has_no_next(fresh_store, demo):
-    at = page("pages/present.py", {"story": demo.story_id, "slide": "4"}).run()
+    at = page("app_pages/present.py", {"story": demo.story_id, "slide": "4"}).run()
     assert at.button(key="present_next").disabled
     assert fresh_store.get_view(demo.view_ids[3]).title in slide_title(at)
 
 
 @pytest.mark.parametrize(("slide", "expected"), [("99", 3), ("0", 0), ("-3", 0), ("two", 0)])
 def test_a_hand_edited_slide_number_is_kept_in_range(fresh_store, demo, slide, expected):
-    at = page("pages/present.py", {"story": demo.story_id, "slide": slide}).run()
+    at = page("app_pages/present.py", {"story": demo.story_id, "slide": slide}).run()
     assert not at.exception
     assert fresh_store.get_view(demo.view_ids[expected]).title in slide_title(at)
 
 
 def test_single_view_shows_note_legend_and_source(fresh_store, demo):
     view = fresh_store.get_view(demo.view_ids[0])
-    at = page("pages/present.py", {"view": view.short_id}).run()
+    at = page("app_pages/present.py", {"view": view.short_id}).run()
     assert not at.exception, at.exception
     shown = texts(at, "markdown", "caption")
     assert view.title in slide_title(at) and "1 / 1" in shown
@@ -63,14 +63,14 @@ def test_single_view_shows_note_legend_and_source(fresh_store, demo):
 
 @pytest.mark.parametrize("params", [{"view": "nothere1"}, {"story": "nothere1"}, {}])
 def test_a_broken_or_missing_link_explains_itself(fresh_store, params):
-    at = page("pages/present.py", params).run()
+    at = page("app_pages/present.py", params).run()
     assert not at.exception, at.exception
     assert ("points to nothing" in texts(at, "error")) == bool(params)
     assert "Open a saved view or a story" in texts(at, "info")
 
 
 def test_handout_is_drawn_only_when_asked(fresh_store, demo):
-    at = page("pages/present.py", {"view": demo.view_ids[0]}).run()
+    at = page("app_pages/present.py", {"view": demo.view_ids[0]}).run()
     key = f"handout_get_{demo.view_ids[0]}"
     assert key not in [b.key for b in at.get("download_button")]
     at.selectbox(key=f"handout_kind_{demo.view_ids[0]}").select("csv").run()

@@ -1,4 +1,4 @@
-"""Monitoring reports (pages/reports.py): form validation per field, saving, ownership, list filters, samples."""
+"""Monitoring reports (app_pages/reports.py): form validation per field, saving, ownership, list filters, samples."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def own_store(tmp_path, monkeypatch):
 
 
 def run() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages/reports.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages/reports.py"), default_timeout=60)
     at.query_params["lang"] = "en"
     return at.run()
 

@@ -1,4 +1,4 @@
-"""Saved views and stories (pages/stories.py) and the save form the map builder embeds."""
+"""Saved views and stories (app_pages/stories.py) and the save form the map builder embeds."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def test_saved_view_appears_in_stories_with_its_link(fresh_store, tmp_path, data
     assert (saved.title, saved.team, saved.spec["year"]) == ("Schools per capita", "Team Talas", 2021)
     assert (saved.dataset is not None) == notice
     # The same browser session opens the stories page (AppTest cannot switch to a page outside the harness).
-    at = page("pages/stories.py", state={k: at.session_state[k] for k in ("editor_key", MINE)}).run()
+    at = page("app_pages/stories.py", state={k: at.session_state[k] for k in ("editor_key", MINE)}).run()
     assert not at.exception, at.exception
     shown = texts(at, "markdown", "caption")
     assert "Schools per capita" in shown and "Team Talas" in shown and "Naryn has \\*fewest\\*" in shown
@@ -72,7 +72,7 @@ def mine(store, key: str, titles: list[str]) -> dict:
 def test_make_a_story_in_chosen_order(fresh_store, editor_key):
     state = mine(fresh_store, editor_key, ["First map", "Second map", "Third map"])
     ids = state[MINE]["views"]
-    at = page("pages/stories.py", state=state).run()
+    at = page("app_pages/stories.py", state=state).run()
     for view_id in (ids[0], ids[2], ids[1]):
         at.selectbox(key="stories_pick").select(view_id).run()
         at.button(key="stories_add").click().run()
@@ -87,7 +87,7 @@ def test_make_a_story_in_chosen_order(fresh_store, editor_key):
 
 
 def test_story_without_views_is_refused(fresh_store, editor_key):
-    at = page("pages/stories.py", state=mine(fresh_store, editor_key, ["Map"])).run()
+    at = page("app_pages/stories.py", state=mine(fresh_store, editor_key, ["Map"])).run()
     at.text_input(key="stories_title").input("Empty")
     at.button(key="stories_save").click().run()
     assert "Add at least one saved view" in texts(at, "error")
@@ -96,7 +96,7 @@ def test_story_without_views_is_refused(fresh_store, editor_key):
 def test_delete_own_view(fresh_store, editor_key):
     state = mine(fresh_store, editor_key, ["Keep me", "Delete me"])
     gone = state[MINE]["views"][1]
-    at = page("pages/stories.py", state=state).run()
+    at = page("app_pages/stories.py", state=state).run()
     at.button(key=f"stories_delete_view_{gone}").click().run()
     assert not at.exception
     shown = texts(at, "markdown")
@@ -107,7 +107,7 @@ def test_delete_own_view(fresh_store, editor_key):
 def test_reorder_an_existing_story_replaces_it(fresh_store, editor_key):
     state = mine(fresh_store, editor_key, ["A", "B"])
     a, b = state[MINE]["views"]
-    at = page("pages/stories.py", state=state).run()
+    at = page("app_pages/stories.py", state=state).run()
     for view_id in (a, b):
         at.selectbox(key="stories_pick").select(view_id).run()
         at.button(key="stories_add").click().run()

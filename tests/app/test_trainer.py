@@ -1,4 +1,4 @@
-"""Trainer tools (pages/trainer.py): PIN refused/accepted, lockout, moderation, samples, reference versions."""
+"""Trainer tools (app_pages/trainer.py): PIN refused/accepted, lockout, moderation, samples, reference versions."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def own_store(tmp_path, monkeypatch):
 
 
 def run() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages/trainer.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages/trainer.py"), default_timeout=60)
     at.query_params["lang"] = "en"
     return at.run()
 

@@ -15,7 +15,7 @@ PASTE = "Область\tПроекты\nНарын\t3\nОш\t5\nТаласск�
 
 
 def fresh(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages/upload.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages/upload.py"), default_timeout=60)
     at.query_params["lang"] = lang
     return at.run()
 

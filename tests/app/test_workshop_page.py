@@ -1,4 +1,4 @@
-"""Trainer's guide and demo (pages/workshop.py): the offline guide for all, demo load and clear with the PIN."""
+"""Trainer's guide and demo (app_pages/workshop.py): the offline guide for all, demo load and clear with the PIN."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def fresh_store(tmp_path, monkeypatch):
 
 
 def test_guide_is_readable_without_the_pin(fresh_store):
-    at = page("pages/workshop.py").run()
+    at = page("app_pages/workshop.py").run()
     assert not at.exception, at.exception
     guide = texts(at, "markdown", "code")
     for words in ("make run", "--server.address 0.0.0.0", "http://<ip>:8501", "phone hotspot", "needs no internet",
@@ -26,7 +26,7 @@ def test_guide_is_readable_without_the_pin(fresh_store):
 
 def test_demo_loads_and_clears(fresh_store, editor_key):
     mine = fresh_store.save_view(SavedView(spec={}, title="Real", published=True), editor_key)
-    at = unlock(page("pages/workshop.py").run())
+    at = unlock(page("app_pages/workshop.py").run())
     at.button(key="workshop_load").click().run()
     assert not at.exception, at.exception
     assert "Loaded 4 sample views" in texts(at, "success")

@@ -47,8 +47,8 @@ HEAD = "import streamlit as st\nfrom atlas.i18n import N_, Msg\n"
         ('st.selectbox(_("View"), ["Map", "Table"])', ["Map", "Table"]),
         ('st.radio(_("View"), options=["Map"], key="v")', ["Map"]),
         ('st.tabs(["Map", _("Table")])', ["Map"]),
-        ('st.Page("pages/map.py", title="Map", icon="🗺️")', ["Map"]),
-        ('st.Page("pages/map.py", title=_("Map"), icon=":material/map:")', []),
+        ('st.Page("app_pages/map.py", title="Map", icon="🗺️")', ["Map"]),
+        ('st.Page("app_pages/map.py", title=_("Map"), icon=":material/map:")', []),
         ('st.navigation({"Explore": pages})', ["Explore"]),
         ('st.navigation({_("Explore"): pages})', []),
         ('st.sidebar.radio("🌐", LANGS, key="lang")', []),
@@ -81,7 +81,7 @@ HEAD = "import streamlit as st\nfrom atlas.i18n import N_, Msg\n"
     ],
 )
 def test_lint_flags_exactly_the_untranslated_text(code: str, flagged: list[str]) -> None:
-    findings = tool.lint_source(HEAD + code, "pages/x.py")
+    findings = tool.lint_source(HEAD + code, "app_pages/x.py")
     assert [f.text for f in findings] == flagged
 
 
@@ -90,19 +90,19 @@ def test_lint_without_streamlit_import_ignores_same_named_methods() -> None:
 
 
 def test_lint_finding_names_file_line_and_string() -> None:
-    [finding] = tool.lint_source(HEAD + '\n\nst.header("Welcome")\n', "pages/home.py")
-    assert str(finding).startswith("pages/home.py:5: st.header:")
+    [finding] = tool.lint_source(HEAD + '\n\nst.header("Welcome")\n', "app_pages/home.py")
+    assert str(finding).startswith("app_pages/home.py:5: st.header:")
     assert "'Welcome'" in str(finding)
 
 
 def test_lint_reports_a_syntax_error_instead_of_crashing() -> None:
-    [finding] = tool.lint_source("st.title(\n", "pages/broken.py")
-    assert finding.path == "pages/broken.py" and "parse" in finding.why
+    [finding] = tool.lint_source("st.title(\n", "app_pages/broken.py")
+    assert finding.path == "app_pages/broken.py" and "parse" in finding.why
 
 
 def make_project(root: Path, code: str, terms: list[tuple[str, str, str]]) -> Path:
     """A tiny project: babel.cfg, app.py with ``code``, a glossary with ``terms``."""
-    (root / "babel.cfg").write_text("[python: app.py]\n[python: pages/**.py]\n", encoding="utf-8")
+    (root / "babel.cfg").write_text("[python: app.py]\n[python: app_pages/**.py]\n", encoding="utf-8")
     (root / "app.py").write_text(code, encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
     rows = "\n".join(f"| {en} | {ky} | {ru} | note |" for en, ky, ru in terms)
@@ -162,10 +162,10 @@ def test_new_string_is_reported_then_merged_keeping_old_translations(tmp_path: P
     root = make_project(tmp_path, 'st.title(_("Hello"))\n', TERMS)
     tool.cmd_extract(root)
     tool.cmd_apply([{"msgid": "Hello", "ky": "Салам", "ru": "Привет"}], root)
-    (root / "pages").mkdir()
-    (root / "pages" / "map.py").write_text('\n\nst.header(_("Choose a region"))\n', encoding="utf-8")
+    (root / "app_pages").mkdir()
+    (root / "app_pages" / "map.py").write_text('\n\nst.header(_("Choose a region"))\n', encoding="utf-8")
     report = tool.check(root)
-    assert report.not_in_catalogue == {"Choose a region": ["pages/map.py:3"]}
+    assert report.not_in_catalogue == {"Choose a region": ["app_pages/map.py:3"]}
     assert "scripts/i18n.py extract" in tool.format_report(report, [])
     tool.cmd_extract(root)
     report = tool.check(root)

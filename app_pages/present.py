@@ -25,8 +25,8 @@ if not views:
         st.error(_("This link points to nothing: the view or story was deleted, hidden, or the link is incomplete."))
     st.info(_("Open a saved view or a story from “Saved views and stories” or the datathon gallery, "
               "then press “Present”."))
-    nav_link("pages/stories.py", "stories", _("Saved views and stories"), ":material/collections_bookmark:")
-    nav_link("pages/gallery.py", "gallery", _("Datathon gallery"), ":material/emoji_events:")
+    nav_link("app_pages/stories.py", "stories", _("Saved views and stories"), ":material/collections_bookmark:")
+    nav_link("app_pages/gallery.py", "gallery", _("Datathon gallery"), ":material/emoji_events:")
     st.stop()
 
 hide_chrome()
@@ -47,7 +47,7 @@ with nav:
     next_pressed = next_col.button("▶", key="present_next", disabled=index >= len(views) - 1,
                                    help=_("Next slide (→)"), shortcut="Right")
     with exit_col:
-        nav_link("pages/stories.py", "stories", _("Exit"), ":material/close:")
+        nav_link("app_pages/stories.py", "stories", _("Exit"), ":material/close:")
 if prev_pressed or next_pressed:
     st.query_params["slide"] = str(index + (2 if next_pressed else 0))
     st.rerun()
