@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas.timing import timed
 from ui.common import language_switch, tr
 
 st.set_page_config(page_title="Achyk Atlas", page_icon="🗺️", layout="wide")  # i18n: ok (product name)
@@ -42,5 +43,6 @@ navigation = st.navigation(PAGES)
 st.sidebar.markdown("### Achyk Atlas")  # i18n: ok (product name)
 st.sidebar.caption(_("Open data on Kyrgyzstan's regions, for civil society. Works without internet."))
 language_switch()
-navigation.run()
+with timed(navigation.url_path):  # server-side rerun times for the load test (ACHYK_TIMING_LOG)
+    navigation.run()
 st.sidebar.caption(_("Boundaries: Made with Natural Earth (public domain)."))

@@ -10,6 +10,7 @@ from atlas.i18n import fmt_number
 from atlas.views import CLASSED_MAP_TYPES
 from ui import builder as ub
 from ui.common import lang, legend, sample_banner, sources_line, tr
+from ui.present import save_view_form
 
 _ = tr()
 st.title(_("Map builder"))
@@ -97,3 +98,5 @@ with main:
                  + ([_("Author") + ": " + spec.author] if spec.author else []))
     st.subheader(_("Download"))
     ub.downloads(c)
+    with st.expander(_("Save as a slide for a presentation or the gallery")):
+        save_view_form(spec, table)

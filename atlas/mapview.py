@@ -6,6 +6,7 @@ and its handout always agree.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -84,7 +85,8 @@ def region_view(
     style = RegionStyle(colors=colors, names=names,
                         value_texts={c: t or _("No data") for c, t in value_texts.items()},
                         tooltip_extra=extra, labels=labels, highlight=highlight)
-    legend = [(e.color, e.label, e.count) for e in classes.legend(fmt)]
+    decimals = legend_decimals([classes.lower, *classes.bins])
+    legend = [(e.color, e.label, e.count) for e in classes.legend(lambda x: fmt_number(x, lang, decimals))]
     missing = int(values.isna().sum())
     if missing:
         legend.append((None, _("No data"), missing))
@@ -115,3 +117,16 @@ def summarise(
     if gaps:
         parts.append(_(N_("No data: {names}.")).format(names=", ".join(gaps)))
     return " ".join(parts)
+
+
+def legend_decimals(edges: list[float]) -> int | None:
+    """Enough decimals that neighbouring class edges never print alike ("0.02 – 0.02").
+
+    >>> legend_decimals([0.012, 0.018, 0.031]), legend_decimals([10.0, 250.0])
+    (3, None)
+    """
+    finite = sorted({float(e) for e in edges if e == e})
+    gaps = [b - a for a, b in zip(finite, finite[1:], strict=False) if b > a]
+    if not gaps or min(gaps) >= 1:
+        return None  # the default formatting is fine for values this far apart
+    return min(4, max(0, -math.floor(math.log10(min(gaps)))))
