@@ -25,6 +25,7 @@ import asyncio
 import json
 import multiprocessing as mp
 import random
+import re
 import sys
 import tempfile
 import threading
@@ -225,21 +226,32 @@ async def step_save_view(page, base: str, rng: random.Random) -> bool:
     return True
 
 
-async def fill_report(page, organisation: str) -> None:
-    """Fill and submit the 'new' report form on the reports page; waits for the saved message."""
-    await choose(page, "new_commitment", 0)
-    regions = page.locator(".st-key-new_regions input").first
-    await regions.click()
-    await regions.type("Naryn")
-    await page.keyboard.press("Enter")
-    await page.keyboard.press("Escape")
-    await page.locator("h1").first.click()  # close any open dropdown
-    await choose(page, "new_status", 0)
+async def fill_report(page, organisation: str, first: bool = True) -> int:
+    """Fill and submit the 'new' report form; waits for "Report N is saved" and returns N.
+
+    The form keeps its values after a save: with ``first=False`` only the texts are filled again.
+    """
+    if first:
+        await choose(page, "new_commitment", 0)
+        regions = page.locator(".st-key-new_regions input").first
+        await regions.click()
+        await regions.type("Naryn")
+        await page.keyboard.press("Enter")
+        await page.keyboard.press("Escape")
+        await page.locator("h1").first.click()  # close any open dropdown
+        await choose(page, "new_status", 0)
     await page.locator(".st-key-new_evidence textarea").first.fill("https://example.kg/minutes")
     await page.locator(".st-key-new_organisation input").first.fill(organisation)
+    saved = re.compile(r"Report (\d+) is saved")
+    before = saved.findall(await page.locator("body").inner_text())
     await page.locator(".st-key-new_submit button").first.click()
-    await page.wait_for_selector("text=is saved", timeout=ACTION_TIMEOUT)
+    await page.wait_for_function(
+        "(before) => { const m = document.body.innerText.match(/Report (\\d+) is saved/g) || [];"
+        " return m.length && m.join() !== before; }", arg=",".join(f"Report {b} is saved" for b in before),
+        timeout=ACTION_TIMEOUT)
     await idle(page)
+    after = saved.findall(await page.locator("body").inner_text())
+    return int(after[-1])
 
 
 async def step_report(page, base: str, rng: random.Random) -> bool:
@@ -279,7 +291,7 @@ async def session(browser, base: str, seconds: float, seed: int, times: list[flo
             for name, page_name, step in STEPS:
                 if time.monotonic() >= deadline:
                     break
-                done = (ROOT / "pages" / PAGES[page_name]).exists() and await step(page, base, rng)
+                done = (ROOT / "app_pages" / PAGES[page_name]).exists() and await step(page, base, rng)
                 if done:
                     out["steps"] += 1
                 else:

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 from atlas import safety
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = ROOT / "pages" / "upload.py"
-pytestmark = pytest.mark.skipif(not PAGE.exists(), reason="pages/upload.py (the Your data page) is not there yet")
+PAGE = ROOT / "app_pages" / "upload.py"
+pytestmark = pytest.mark.skipif(not PAGE.exists(), reason="app_pages/upload.py (the Your data page) is not there yet")
 
 
 @pytest.fixture(autouse=True)

@@ -26,8 +26,8 @@ PAYLOADS = [
 
 
 def _need(page_file: str) -> None:
-    if not (ROOT / "pages" / page_file).exists():
-        pytest.skip(f"pages/{page_file} is not there yet")
+    if not (ROOT / "app_pages" / page_file).exists():
+        pytest.skip(f"app_pages/{page_file} is not there yet")
 
 
 def _cell(text: str) -> str:
