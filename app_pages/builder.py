@@ -58,8 +58,7 @@ with main:
     if spec.subtitle:
         st.markdown(spec.subtitle)
     st.caption(c.caption)
-    map_col, chart_col = st.columns([3, 2], gap="medium")
-    with map_col:
+    with st.container():
         st.pydeck_chart(built.deck, height=520, key=ub.P + "map", on_select=ub.on_map_select,
                         selection_mode="single-object")
         classed = spec.map_type in CLASSED_MAP_TYPES
@@ -77,11 +76,13 @@ with main:
             st.caption(_("Colours diverge from {value}").format(value=fmt(view.classes.center)))
         if spec.note:
             st.markdown(spec.note)
-    with chart_col:
+    rank_col, chart_col = st.columns(2, gap="medium")
+    with rank_col:
         st.markdown("**" + _("Ranking") + "**")
         st.plotly_chart(view.ranked_bar(_("No data"), _("average")), key=ub.P + "bar",
                         on_select=lambda: ub.on_chart_select(ub.P + "bar"), selection_mode="points",
                         config={"displayModeBar": False})
+    with chart_col:
         by_year = ub.year_series(spec, table)
         if by_year is not None and len(by_year) > 1:
             st.markdown("**" + _("Over the years") + "**")

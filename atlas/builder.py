@@ -28,7 +28,7 @@ from atlas.views import ViewSpec
 
 #: The builder's map sits beside its controls and charts, narrower than the Overview's: it opens a
 #: little further out so the whole country (about 11° wide) fits in ~400 px.
-ZOOM = 4.6
+ZOOM = 5.3  # the map spans the whole main column (about 900 px)
 #: Above this many points, dots overlap; the page suggests hexagon bins or a heat map.
 MANY_POINTS = 300
 POINT_TYPES = {"points": "points", "choropleth_points": "points", "hexbin": "hexbin", "heatmap": "heatmap"}
