@@ -12,7 +12,7 @@ _ = tr()
 
 PAGES = {
     _("Explore"): [
-        st.Page("app_pages/overview.py", title=_("Overview"), icon=":material/map:", url_path="overview", default=True),
+        st.Page("app_pages/overview.py", title=_("Overview"), icon=":material/map:", default=True),
         st.Page("app_pages/builder.py", title=_("Map builder"), icon=":material/palette:", url_path="builder"),
         st.Page("app_pages/upload.py", title=_("Your data"), icon=":material/upload_file:", url_path="upload"),
     ],

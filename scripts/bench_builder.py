@@ -103,7 +103,7 @@ def browser_figures() -> None:
         port = free_port()
         proc = start_server(Path(var), port)
         try:
-            ours = rerun_bytes(browser, f"http://127.0.0.1:{port}/overview?lang=en")
+            ours = rerun_bytes(browser, f"http://127.0.0.1:{port}/?lang=en")
         finally:
             proc.terminate()
             proc.wait(timeout=20)
