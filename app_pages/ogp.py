@@ -18,8 +18,10 @@ st.info(Msg(monitoring.COUNT_NOTE, {"present": len(table), "missing": len(missin
 with st.container(border=True):
     st.markdown("**" + _("Filter") + "**")
     c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
-    areas = c1.multiselect(_("Policy area"), monitoring.tag_options(table, "policy_areas"), key="ogp_areas")
-    leads = c2.multiselect(_("Lead institution"), sorted(set(table["lead_institution"])), key="ogp_leads")
+    areas = c1.multiselect(_("Policy area"), monitoring.tag_options(table, "policy_areas"), key="ogp_areas",
+                           placeholder=_("all"))
+    leads = c2.multiselect(_("Lead institution"), sorted(set(table["lead_institution"])), key="ogp_leads",
+                          placeholder=_("all"))
     irm_field = c3.selectbox(
         _("IRM assessment"), [None, *monitoring.IRM_FIELDS], key="ogp_irm_field",
         format_func=lambda f: _("any") if f is None else _(monitoring.IRM_FIELDS[f]),

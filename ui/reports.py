@@ -50,7 +50,7 @@ def _fields(prefix: str, old: Report | None) -> tuple[dict, dict]:
     slot("activity")
     values["regions"] = st.multiselect(
         _("Where (oblasts or cities), or national"), [*CODES, NATIONAL], default=list(old.regions) if old else [],
-        key=f"{prefix}_regions", format_func=region_format(),
+        key=f"{prefix}_regions", format_func=region_format(), placeholder=_("Choose regions"),
     )
     slot("regions")
     statuses = list(STATUSES)

@@ -180,7 +180,8 @@ def roles(up: ingest.Upload, _: T) -> userdata.Choices:
     with d:
         lon = pick(_("Longitude"), "lon", guess.lon_col, numeric or columns)
     values = st.multiselect(_("Columns of numbers to map"), numeric, default=[v for v in guess.value_cols
-                            if v in numeric], key="upload_role_values")
+                            if v in numeric], key="upload_role_values",
+                            placeholder=_("Choose columns"))
     series = False
     if wide := userdata.time_series_columns(up):
         series = st.checkbox(_("Read the year columns ({cols}) as one time series").format(

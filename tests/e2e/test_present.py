@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from tests.e2e.conftest import free_port, screenshot, start_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
