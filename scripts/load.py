@@ -39,6 +39,7 @@ from atlas import timing  # noqa: E402
 from tests.e2e.conftest import ARGS, CHROMIUM, free_port, start_server  # noqa: E402
 
 ACTION_TIMEOUT = 60_000
+URLS = {"overview": ""}  # the default page is served at the root
 PAGES = {"overview": "overview.py", "upload": "upload.py", "builder": "builder.py", "reports": "reports.py",
          "present": "present.py"}
 
@@ -152,12 +153,14 @@ async def idle(page) -> None:
 
 async def go(page, base: str, name: str, ready: str) -> bool:
     """Open a page through the sidebar (same session), or by URL; False if ``ready`` never shows."""
-    link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{name}']")
-    if await link.count():
+    path = URLS.get(name, name)
+    link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']")
+    if await link.count() and await link.first.is_visible():
         await link.first.click()
     else:
-        await page.goto(f"{base}/{name}?lang=en")
-    await page.wait_for_url(f"**/{name}*", timeout=ACTION_TIMEOUT)
+        await page.goto(f"{base}/{path}?lang=en")
+    if path:
+        await page.wait_for_url(f"**/{path}*", timeout=ACTION_TIMEOUT)
     try:
         await page.locator(ready).first.wait_for(state="attached", timeout=30_000)
     except Exception:
@@ -281,11 +284,12 @@ async def session(browser, base: str, seconds: float, seed: int, times: list[flo
     rng = random.Random(seed)
     out = {"failed": False, "error": "", "steps": 0, "skipped": {}, "loops": 0}
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context.set_default_timeout(ACTION_TIMEOUT)
     page = await context.new_page()
     watch_reruns(page, times)
     deadline = time.monotonic() + seconds
     try:
-        await page.goto(f"{base}/overview?lang=en", timeout=ACTION_TIMEOUT)
+        await page.goto(f"{base}/?lang=en", timeout=ACTION_TIMEOUT)
         await idle(page)
         while time.monotonic() < deadline:
             for name, page_name, step in STEPS:
