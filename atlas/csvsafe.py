@@ -33,4 +33,6 @@ def to_safe_csv(df: pd.DataFrame) -> bytes:
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(safe_cell)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows make the writer quote any cell holding a CR or LF: an unquoted CR would start a
+    # new row in a spreadsheet and let "x\r=1+2" through as a formula cell.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -260,6 +260,15 @@ def _decode(data: bytes, opts: ReadOptions, report: ReadReport) -> str:
         ) from exc
     text = text.lstrip("\ufeff")
     report.guesses["encoding"] = Guess(enc, list(ENCODINGS), why)
+    head = text[:100_000]
+    if len(re.findall(r"[\u00c0-\u00ff]{3,}", head)) > 3 and not re.search(r"[\u0400-\u04ff]", head):
+        try:
+            text = text.encode("cp1252").decode("cp1251")
+            report.messages.append(
+                Msg(N_('The text had been garbled by a wrong encoding ("Áèøêåê"); it was repaired.'))
+            )
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            report.messages.append(Msg(N_('Some text looks garbled by a wrong encoding ("Áèøêåê").')))
     fixed, changed = regions._fix_mojibake(text[:100_000])
     if changed and len(re.findall(r"Р[\u0400-\u045f‘’“”•–—™…€‚„†‡‰‹›]", text[:100_000])) > 3:
         try:
@@ -909,18 +918,23 @@ def _gdal_encoding(name: str) -> str:
 
 
 def _to_wgs84(gdf, report: ReadReport):
-    """Reproject projected data; data without a CRS is taken as degrees only if it looks like degrees."""
-    if gdf.crs is None:
-        minx, miny, maxx, maxy = gdf.total_bounds if len(gdf) else (0, 0, 0, 0)
-        if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
-            raise UserError(
-                Msg(
-                    N_(
-                        "The coordinates are not in degrees and the file does not say which "
-                        "projection they use (no .prj or crs)."
-                    )
+    """Reproject projected data; data without a CRS is taken as degrees only if it looks like degrees.
+
+    GeoJSON without a ``crs`` member is WGS 84 by definition, so GDAL reports EPSG:4326 even when
+    the numbers are metres; the same range check catches those.
+    """
+    minx, miny, maxx, maxy = gdf.total_bounds if len(gdf) else (0, 0, 0, 0)
+    geographic = gdf.crs is None or gdf.crs.to_epsg() == 4326
+    if geographic and (max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90):
+        raise UserError(
+            Msg(
+                N_(
+                    "The coordinates are not in degrees and the file does not say which "
+                    "projection they use (no .prj or crs)."
                 )
             )
+        )
+    if gdf.crs is None:
         report.messages.append(
             Msg(N_("The file does not name its coordinate system; WGS 84 degrees were assumed."))
         )

@@ -124,7 +124,14 @@ class MatchResult:
 
 
 def _fix_mojibake(text: str) -> tuple[str, bool]:
-    """Undo UTF-8 that was once decoded as CP1251 ("Р‘РёС€РєРµРє" → "Бишкек")."""
+    """Undo UTF-8 once decoded as CP1251 ("Р‘РёС€РєРµРє" → "Бишкек") and CP1251 once decoded as
+    CP1252 ("Áèøêåê" → "Бишкек")."""
+    if re.search(r"[\u00c0-\u00ff]{3}", text) and not re.search(r"[\u0400-\u04ff]", text):
+        try:
+            fixed = text.encode("cp1252").decode("cp1251")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return text, False
+        return fixed, fixed != text
     if not re.search(r"[РС][\u0400-\u045f\u2018-\u203a\u00a0-\u00bb]", text):
         return text, False
     try:
@@ -474,7 +481,9 @@ def aggregate_by_region(
     key = pd.Series(cat, index=df.index, name="code")
     values = df[value_col] if value_col else pd.Series(1.0, index=df.index)
     grouped = values.groupby(key, sort=False, observed=True)
-    out = pd.DataFrame({"value": grouped.agg(how if how != "count" else "count"), "rows": grouped.size()})
+    # min_count=1: a region whose values are all blank has no data, not a sum of zero
+    value = grouped.sum(min_count=1) if how == "sum" else grouped.agg(how)
+    out = pd.DataFrame({"value": value, "rows": grouped.size()})
     order = [c for c in gazetteer.CODES if c in out.index]
     out = out.loc[order]
     out.index = pd.Index(order, dtype=object, name="code")

@@ -65,7 +65,6 @@ class Case:
     filename: str
     check: Callable[[Outcome], None]
     value_col: str | None = None  # the column to sum per region (default: the first value column)
-    gap: str = ""  # a known gap in the app: the case is expected to fail (strict xfail) until fixed
 
 
 def run(case: Case) -> Outcome:
@@ -377,11 +376,10 @@ CASES: list[Case] = [
     Case("mojibake_one_cell", lambda: table_text(names={**VALUES, BISHKEK_UTF8: ("KG-GB", 1.0)}).encode(), "d.csv",
          all_of(match_row(BISHKEK_UTF8, "KG-GB", "alias"),
                 lambda out: _eq(out.values["KG-GB"], 1235.5))),
-    Case("cp1252_mojibake_cell_flagged", lambda: table_text(names={BISHKEK_1252: ("KG-GB", 5.0), **THREE}).encode(),
-         "d.csv", all_of(unmatched(BISHKEK_1252), says("3 of 4 rows matched"))),
+    Case("cp1252_mojibake_cell_repaired", lambda: table_text(names={BISHKEK_1252: ("KG-GB", 5.0), **THREE}).encode(),
+         "d.csv", all_of(match_row(BISHKEK_1252, "KG-GB", "alias"), says("4 of 4 rows matched"))),
     Case("cp1252_mojibake_whole_file", lambda: table_text().encode("cp1251").decode("cp1252", errors="replace")
-         .encode(), "d.csv", values_are(),
-         gap="CP1251 text read as CP1252 (\"Áèøêåê\") is not recognised or repaired (research case 6)"),
+         .encode(), "d.csv", values_are()),
     Case("lost_kyrgyz_letters", lambda: table_text(names={"Ысык-К?л": ("KG-Y", 3.0), "Нарын": ("KG-N", 4.0)})
          .encode("cp1251", errors="replace"), "d.csv",
          all_of(match_row("Ысык-К?л", "KG-Y", "alias"), lambda out: _eq(out.values, {"KG-N": 4.0, "KG-Y": 3.0}))),
@@ -453,8 +451,7 @@ CASES: list[Case] = [
                 lambda out: _eq(round(float(out.upload.table.geometry.x.iloc[0]), 4), 74.6))),
     Case("geojson_projected_without_crs",
          lambda: geojson([feature({"type": "Point", "coordinates": [450000, 4700000]})]),
-         "p.geojson", refused("not in degrees"),
-         gap="a GeoJSON without crs is taken as WGS 84 even with x=450000 (research case 25: reject outside ±180/±90)"),
+         "p.geojson", refused("not in degrees")),
     Case("geojson_old_crs_3857", lambda: geojson([feature({"type": "Point", "coordinates": [8304400.0, 5293000.0]})],
                                                   "urn:ogc:def:crs:EPSG::3857"), "p.geojson",
          all_of(vector(1, "Point"), lambda out: _eq(round(float(out.upload.table.geometry.x.iloc[0]), 1), 74.6))),
@@ -476,9 +473,7 @@ CASES: list[Case] = [
                 export_cell("joined", "'@SUM(1)"), export_cell("joined", "'\t=1"), export_cell("joined", "'-2+3"),
                 export_cell("joined", 'a",=1+2'))),
     Case("formula_after_carriage_return", lambda: 'Область,НКО,Сумма\nНарын,"\r=1+2",1\nТалас,"x\r@SUM(1)",2\n'
-         .encode(), "f.csv", lambda out: _eq(out.values, {"KG-N": 1.0, "KG-T": 2.0}),
-         gap="csvsafe writes a CR inside a cell unquoted (pandas quotes only \\n), so Excel starts a new row "
-             "with the formula; fix: to_csv(lineterminator='\\r\\n') or quoting=csv.QUOTE_ALL"),
+         .encode(), "f.csv", lambda out: _eq(out.values, {"KG-N": 1.0, "KG-T": 2.0})),
     Case("formula_region_names_in_match_report", lambda: b"Region,Value\n=cmd|' /C calc'!A0,1\n@SUM(1),2\nNaryn,3\n"
          b"Talas,4\nBatken,5\nChui,6\nNaryn,7\n", "f.csv", all_of(unmatched("=cmd|' /C calc'!A0", "@SUM(1)"),
                                     export_cell("match_report", "'=cmd|' /C calc'!A0"))),

@@ -17,8 +17,6 @@ from atlas import export, ogp, safety
 from tests.adversarial.cases import CASES, TRIGGERS, XSS, Case, run
 
 ROOT = Path(__file__).resolve().parents[2]
-CR_GAP = pytest.mark.xfail(strict=True, reason="atlas.csvsafe leaves a CR inside a cell unquoted (pandas "
-                            "quotes only \\n); a spreadsheet starts a new row there, with the formula first")
 _WRITES: list[str] | None = None  # while a case runs: every path opened for writing in this process
 
 
@@ -103,10 +101,7 @@ def sandbox(tmp_path, monkeypatch):
 
 
 def _params() -> list:
-    return [
-        pytest.param(c, id=c.name, marks=[pytest.mark.xfail(strict=True, reason=c.gap)] if c.gap else [])
-        for c in CASES
-    ]
+    return [pytest.param(c, id=c.name) for c in CASES]
 
 
 @pytest.mark.parametrize("case", _params())
@@ -156,7 +151,7 @@ def test_same_bytes_same_key_different_names() -> None:
 
 @pytest.mark.parametrize(
     "cell",
-    ["=1+1", "+1", "-x", "@SUM(1)", "\t=1", pytest.param("\r=1", marks=CR_GAP),
+    ["=1+1", "+1", "-x", "@SUM(1)", "\t=1", "\r=1",
      "=HYPERLINK(\"http://x/?\"&A1,\"x\")", 'a",=1+2', XSS],
 )
 def test_reports_export_is_formula_safe(cell: str, tmp_path: Path) -> None:
@@ -181,8 +176,7 @@ def _export_params() -> list:
     for trigger in TRIGGERS:
         for where, value, column in (("start", trigger + "=1+2", "n"), ("after_cr", "x\r" + trigger + "=1+2", "n"),
                                      ("column_name", "v", trigger + "col")):
-            marks = [CR_GAP] if "\r" in value + column else []
-            out.append(pytest.param(value, column, id=f"{where}-{trigger!r}", marks=marks))
+            out.append(pytest.param(value, column, id=f"{where}-{trigger!r}"))
     return out
 
 

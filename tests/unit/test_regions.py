@@ -151,3 +151,10 @@ def test_aggregate_and_duplicates(how: str, expected: float) -> None:
 def test_unknown_aggregation_is_refused() -> None:
     with pytest.raises(UserError):
         regions.aggregate_by_region(pd.DataFrame({"v": [1]}), pd.Series(["KG-N"]), "v", "median")
+
+
+def test_sum_of_a_region_with_only_blank_values_is_no_data_not_zero():
+    frame = pd.DataFrame({"v": [None, None, 2.0]})
+    out = regions.aggregate_by_region(frame, pd.Series(["KG-T", "KG-T", "KG-N"]), "v", "sum")
+    assert out.loc["KG-N", "value"] == 2.0
+    assert pd.isna(out.loc["KG-T", "value"]) and out.loc["KG-T", "rows"] == 2
