@@ -23,7 +23,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import ARGS, CHROMIUM, free_port, start_server  # noqa: E402
+from tests.browserkit import ARGS, CHROMIUM, free_port, start_server  # noqa: E402
 
 BARE_APP = textwrap.dedent(
     """

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import ARGS, CHROMIUM, free_port, start_server  # noqa: E402
+from tests.browserkit import ARGS, CHROMIUM, free_port, start_server  # noqa: E402
 
 STOCK_APP = textwrap.dedent(
     """

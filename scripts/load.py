@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from atlas import timing  # noqa: E402
-from tests.e2e.conftest import ARGS, CHROMIUM, free_port, start_server  # noqa: E402
+from tests.browserkit import ARGS, CHROMIUM, free_port, start_server  # noqa: E402
 
 ACTION_TIMEOUT = 60_000
 URLS = {"overview": ""}  # the default page is served at the root

@@ -20,6 +20,10 @@ sys.path[:0] = [str(Path(__file__).parents[1]), str(Path(__file__).parent)]
 
 from pg import PgServer, find_bindir  # noqa: E402
 
+# One live app server and one Chromium for every browser test (tests/e2e, tests/adversarial):
+# two Playwright instances in one thread cannot coexist.
+from tests.browserkit import app_url, browser, page  # noqa: E402, F401 (fixtures)
+
 _db_numbers = itertools.count(1)
 
 

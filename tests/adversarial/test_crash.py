@@ -13,11 +13,12 @@ import os
 import signal
 import sqlite3
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARGS, CHROMIUM, SHOTS, free_port, start_server
+from tests.browserkit import ARGS, CHROMIUM, SHOTS, free_port, start_server
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +56,10 @@ def test_acknowledged_reports_survive_kill_9(tmp_path: Path) -> None:
     port = free_port()
     server = start_server(var, port)
     try:
-        acked = asyncio.run(_file_reports(f"http://127.0.0.1:{port}", BURST))
+        # A thread of its own: the shared sync Playwright of the other browser tests keeps an event
+        # loop in this thread, where asyncio.run() is refused.
+        with ThreadPoolExecutor(1) as pool:
+            acked = pool.submit(asyncio.run, _file_reports(f"http://127.0.0.1:{port}", BURST)).result()
     finally:
         os.kill(server.pid, signal.SIGKILL)  # no shutdown, no flush: as if the power went
         server.wait(timeout=20)

@@ -13,7 +13,7 @@ from PIL import Image
 
 from atlas import builder, geo, maps
 from atlas.classify import palette_colors
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.browserkit import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from atlas.export import Handout, render_html
 from atlas.gazetteer import CODES, region_name
 
 pytestmark = pytest.mark.e2e
-playwright = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 ATTACK = "<img src=x onerror=alert(1)>"
 
 
@@ -33,27 +28,23 @@ def _handout() -> Handout:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium not found at /usr/bin/chromium: run scripts/system_deps.sh")
+def handout_tab(browser, tmp_path_factory):
     file = tmp_path_factory.mktemp("html") / "handout.html"
     file.write_text(render_html(_handout()), encoding="utf-8")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        tab = browser.new_page(viewport={"width": 1280, "height": 900})
-        seen = {"requests": [], "dialogs": [], "errors": []}
-        tab.on("request", lambda r: seen["requests"].append(r.url))
-        tab.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-        tab.on("pageerror", lambda e: seen["errors"].append(str(e)))
-        tab.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
-        tab.goto(file.as_uri())
-        tab.wait_for_load_state("load")
-        yield tab, seen, file.as_uri()
-        browser.close()
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})  # the shared Chromium
+    seen = {"requests": [], "dialogs": [], "errors": []}
+    tab.on("request", lambda r: seen["requests"].append(r.url))
+    tab.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    tab.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    tab.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
+    tab.goto(file.as_uri())
+    tab.wait_for_load_state("load")
+    yield tab, seen, file.as_uri()
+    tab.close()
 
 
-def test_no_request_but_the_file_itself(page):
-    tab, seen, uri = page
+def test_no_request_but_the_file_itself(handout_tab):
+    tab, seen, uri = handout_tab
     tab.hover("[data-code='KG-N']")
     assert seen["requests"] == [uri]
     assert seen["errors"] == []  # a CSP refusal of our own script would show up here
@@ -68,8 +59,8 @@ def test_no_request_but_the_file_itself(page):
         ("KG-C", [ATTACK, "1 долбоор"]),
     ],
 )
-def test_hover_shows_a_text_tooltip(page, code, expected):
-    tab, seen, _ = page
+def test_hover_shows_a_text_tooltip(handout_tab, code, expected):
+    tab, seen, _ = handout_tab
     tab.mouse.move(0, 0)
     tab.hover(f"[data-code='{code}']")
     tip = tab.locator("#tip")
@@ -78,15 +69,15 @@ def test_hover_shows_a_text_tooltip(page, code, expected):
     assert tip.locator("img").count() == 0 and seen["dialogs"] == []
 
 
-def test_title_with_a_script_tag_shows_as_text(page):
-    tab, seen, _ = page
+def test_title_with_a_script_tag_shows_as_text(handout_tab):
+    tab, seen, _ = handout_tab
     assert tab.locator("h1").inner_text() == "<script>alert(1)</script> Өкмөт"
     assert tab.title() == "<script>alert(1)</script> Өкмөт"
     assert seen["dialogs"] == []
 
 
-def test_keyboard_focus_shows_the_tooltip(page):
-    tab, _, _ = page
+def test_keyboard_focus_shows_the_tooltip(handout_tab):
+    tab, _, _ = handout_tab
     tab.mouse.move(0, 0)
     tab.focus("[data-code='KG-Y']")
     assert tab.locator("#tip").inner_text().startswith("Ысык-Көл облусу")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.browserkit import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -34,6 +34,8 @@ def test_file_a_report_list_it_and_map_it(page, app_url):
     page.locator(".st-key-new_submit button").click()
     page.get_by_text("is saved").wait_for(timeout=20_000)
     wait_for_app(page)
+    # The code block is drawn by a lazily loaded part of Streamlit's front end: wait for it.
+    page.locator("[data-testid='stCode']").first.wait_for(timeout=15_000)
     assert page.locator("[data-testid='stCode']").count() == 1  # the editor key, shown once
     page.get_by_text("1 report(s) shown.").wait_for(timeout=10_000)
     screenshot(page, "monitoring_report_saved", full_page=True)

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from atlas import classify
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.browserkit import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import free_port, screenshot, start_server, wait_for_app
+from tests.browserkit import free_port, screenshot, start_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
 

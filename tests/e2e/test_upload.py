@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.browserkit import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 

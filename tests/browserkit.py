@@ -1,4 +1,5 @@
-"""Fixtures for the browser tests: a real app server on a free port and Debian's Chromium.
+"""Helpers and fixtures for the browser tests (registered in tests/conftest.py): a real app server
+on a free port and Debian's Chromium.
 
 Every page a test opens records the requests the browser makes; a test fails if any of them
 goes to a host other than this machine (the app must work with the network cut).
@@ -17,7 +18,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
