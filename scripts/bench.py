@@ -2,7 +2,8 @@
 
 Browser figures are measured in Debian's Chromium against a real app server started here;
 each has a baseline measured in the same run where one makes sense, so machine noise cancels.
-The upload and store figures come from scripts/bench_upload.py and scripts/bench_store.py.
+The builder, upload and store figures come from scripts/bench_builder.py, bench_upload.py and
+bench_store.py, run as they are.
 """
 
 from __future__ import annotations
@@ -126,14 +127,45 @@ def choose(label: str, option: str):
     return act
 
 
-def payloads(browser) -> None:
+def warm_first_map(browser, url: str) -> float:
+    """Seconds to the painted map with the front end already cached, over 1 Mbit/s and 100 ms."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(url)  # the first visit fills the browser cache with Streamlit's JavaScript
+    page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
+    page.wait_for_timeout(1500)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 100, "downloadThroughput": 125_000, "uploadThroughput": 125_000,
+    })
+    started = time.perf_counter()
+    page.goto(url)
+    while not _painted(page):
+        page.wait_for_timeout(100)
+    elapsed = time.perf_counter() - started
+    context.close()
+    return elapsed
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def one_server(browser) -> None:
+    """Figures measured on one running server: payload of a change, a warm slow-link load, memory."""
     port = free_port()
     with tempfile.TemporaryDirectory() as var:
         proc = start_server(Path(var), port)
         try:
             url = f"http://127.0.0.1:{port}/?lang=en"
-            size = websocket_bytes(browser, url, choose("Indicator", "Area"))
-            report("map_payload_bytes", size, "bytes")
+            report("map_payload_bytes", websocket_bytes(browser, url, choose("Indicator", "Area")), "bytes")
+            report("warm_first_map_1mbit_s", warm_first_map(browser, url), "s")
+            report("rss_mb", rss_mb(proc.pid), "MB")
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -143,9 +175,9 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         first_map(browser)
-        payloads(browser)
+        one_server(browser)
         browser.close()
-    for script in ("bench_upload.py", "bench_store.py"):
+    for script in ("bench_builder.py", "bench_upload.py", "bench_store.py"):
         subprocess.run([sys.executable, str(ROOT / "scripts" / script)], check=False)
 
 
