@@ -88,3 +88,15 @@ def editor_key() -> str:
     from atlas.security import new_editor_key
 
     return new_editor_key()
+
+
+@pytest.fixture
+def own_store(tmp_path, monkeypatch):
+    """A fresh var dir (and so a fresh SQLite file) for one test; the app's cached store is dropped."""
+    import ui.state
+
+    monkeypatch.setenv("ACHYK_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("ACHYK_DATABASE_URL", raising=False)
+    ui.state.store.clear()
+    yield
+    ui.state.store.clear()

@@ -12,18 +12,9 @@ from atlas import safety
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "app_pages" / "upload.py"
-pytestmark = pytest.mark.skipif(not PAGE.exists(), reason="app_pages/upload.py (the Your data page) is not there yet")
+pytestmark = pytest.mark.usefixtures("own_store")
 
 
-@pytest.fixture(autouse=True)
-def own_store(tmp_path, monkeypatch):
-    import ui.state
-
-    monkeypatch.setenv("ACHYK_VAR_DIR", str(tmp_path))
-    monkeypatch.delenv("ACHYK_DATABASE_URL", raising=False)
-    ui.state.store.clear()
-    yield
-    ui.state.store.clear()
 
 
 def session() -> AppTest:

@@ -14,16 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TABLE = ogp.bundled_commitments()
 
 
-@pytest.fixture(autouse=True)
-def own_store(tmp_path, monkeypatch):
-    """A fresh var dir (and so a fresh SQLite file) per test; the cached store is dropped."""
-    import ui.state
-
-    monkeypatch.setenv("ACHYK_VAR_DIR", str(tmp_path))
-    monkeypatch.delenv("ACHYK_DATABASE_URL", raising=False)
-    ui.state.store.clear()
-    yield
-    ui.state.store.clear()
 
 
 def run(lang: str = "en") -> AppTest:

@@ -24,11 +24,7 @@ def run_page(path: str, lang: str = "en", **state) -> AppTest:
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("path", PAGES)
-def test_page_runs_without_exception(path, lang, tmp_path, monkeypatch):
-    monkeypatch.setenv("ACHYK_VAR_DIR", str(tmp_path))
-    from ui.state import store
-
-    store.clear()
+def test_page_runs_without_exception(path, lang):
     at = run_page(path, lang)
     assert not at.exception, at.exception
     assert at.title, "every page has a title"
