@@ -23,10 +23,54 @@ import pandas as pd
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
 
-with warnings.catch_warnings():
-    # mapclassify warns once at import that numba is missing; with 9 regions pure Python is instant.
-    warnings.simplefilter("ignore")
-    import mapclassify
+
+@lru_cache(maxsize=1)
+def _mapclassify():
+    # Imported on first use: mapclassify pulls in scipy.stats and matplotlib.pyplot (about 1 s),
+    # which the first map of a fresh server should not wait for (see natural_breaks below).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # it warns once that numba is missing; not needed at this size
+        import mapclassify
+    return mapclassify
+
+
+#: Up to this many values, Fisher-Jenks runs here (exact, O(k·n²)); beyond, mapclassify's.
+SMALL_N = 60
+
+
+def natural_breaks(y: np.ndarray, k: int) -> np.ndarray:
+    """Fisher-Jenks optimal breaks: upper bounds of ``k`` classes minimising within-class squares.
+
+    The same optimum as ``mapclassify.FisherJenks`` (a test compares them on random data); done
+    here for small inputs so that the Overview's first map does not wait for mapclassify's import.
+
+    >>> natural_breaks(np.array([1.0, 2, 3, 10, 11, 12, 30]), 3).tolist()
+    [3.0, 12.0, 30.0]
+    """
+    x = np.sort(np.asarray(y, dtype=float))
+    n = len(x)
+    if n > SMALL_N:
+        return np.asarray(_mapclassify().FisherJenks(x, k=k).bins, dtype=float)
+    s1, s2 = np.concatenate([[0.0], np.cumsum(x)]), np.concatenate([[0.0], np.cumsum(x * x)])
+
+    def sse(i: int, j: int) -> float:  # squared deviations of x[i:j] from their mean
+        m = j - i
+        return s2[j] - s2[i] - (s1[j] - s1[i]) ** 2 / m
+
+    cost = np.full((k + 1, n + 1), np.inf)
+    split = np.zeros((k + 1, n + 1), dtype=int)
+    cost[0, 0] = 0.0
+    for c in range(1, k + 1):
+        for j in range(c, n + 1):
+            for i in range(c - 1, j):
+                v = cost[c - 1, i] + sse(i, j)
+                if v < cost[c, j]:
+                    cost[c, j], split[c, j] = v, i
+    ends, j = [], n
+    for c in range(k, 0, -1):
+        ends.append(x[j - 1])
+        j = split[c, j]
+    return np.array(ends[::-1])
 
 K_MIN, K_MAX = 2, 7
 DEFAULT_SCHEME = "natural_breaks"
@@ -361,11 +405,11 @@ def _scheme_bins(y: np.ndarray, scheme: str, k: int) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mapclassify warns when it lowers k; we report that ourselves.
         if scheme == "quantiles":
-            bins = mapclassify.Quantiles(y, k=k).bins
+            bins = _mapclassify().Quantiles(y, k=k).bins
         elif scheme == "equal_interval":
-            bins = mapclassify.EqualInterval(y, k=k).bins
+            bins = _mapclassify().EqualInterval(y, k=k).bins
         else:
-            bins = mapclassify.FisherJenks(y, k=k).bins
+            bins = natural_breaks(y, k)
     bins = np.unique(np.asarray(bins, dtype=float))
     bins[-1] = y.max()  # guard against float drift: the last class must close at the maximum
     return bins

@@ -303,3 +303,25 @@ def test_legend_labels_ranges_with_the_callers_format():
 def test_accepts_the_usual_containers(values):
     c = classify(values, k=2, scheme="equal_interval")
     assert c.class_of(values).tolist() == [0, -1, 1]
+
+
+def test_own_natural_breaks_match_mapclassify_fisher_jenks():
+    import warnings
+
+    import mapclassify
+
+    from atlas.classify import SMALL_N, natural_breaks
+
+    rng = np.random.default_rng(7)
+    checked = 0
+    for _ in range(200):
+        n, k = int(rng.integers(3, SMALL_N + 1)), int(rng.integers(2, 8))
+        y = rng.lognormal(3, 1, n)
+        if k >= n:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = np.asarray(mapclassify.FisherJenks(y, k=k).bins, dtype=float)
+        assert np.allclose(natural_breaks(y, k), expected), (n, k)
+        checked += 1
+    assert checked > 100
