@@ -35,8 +35,8 @@ with left:
     legend(view.legend, f"{_(indicator.label)}, {_(indicator.unit)}")
 with right:
     st.subheader(_("Ranking"))
-    st.plotly_chart(view.ranked_bar(_("No data"), _("average")), key="overview_bar",
-                    config={"displayModeBar": False})
+    # Plain HTML bars: the first page then needs no chart library (the map paints sooner).
+    st.markdown(view.ranked_bar_html(_("No data"), _("average")), unsafe_allow_html=True)
 st.markdown(view.summary)
 if indicator.note:
     st.info(_(indicator.note))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -143,3 +145,59 @@ def class_histogram(
                                                                           ticktext=[fmt(e) for e in edges]),
     )
     return fig
+
+
+def ranked_bar_html(
+    values: pd.Series,
+    names: Mapping[str, str],
+    colors: Mapping[str, str | None],
+    fmt: Callable[[float], str],
+    no_data_label: str,
+    average: float | None = None,
+    average_label: str = "",
+) -> str:
+    """The ranked bar as plain HTML and CSS: no chart library to load, so it costs the first page
+    nothing but its bytes. Every text is escaped; colours must be ``#rrggbb``.
+
+    >>> html_text = ranked_bar_html(pd.Series({"KG-N": 2.0, "KG-T": None}), {"KG-N": "<b>N</b>"},
+    ...                             {"KG-N": "#123456"}, str, "no data")
+    >>> "&lt;b&gt;N&lt;/b&gt;" in html_text and "no data" in html_text
+    True
+    """
+    ordered = values.sort_values(ascending=False, na_position="last")
+    top = float(ordered.max()) if ordered.notna().any() and ordered.max() > 0 else 1.0
+    avg = None if average is None or pd.isna(average) else min(100.0, max(0.0, float(average)) / top * 100)
+    # A dotted line at the national average, drawn in every row so the rows make one line.
+    line = f"<span class='rb-line' style='left:{avg:.1f}%'></span>" if avg is not None else ""
+    rows = []
+    for code, value in ordered.items():
+        name = html.escape(names.get(code, code))
+        color = colors.get(code)
+        color = color if color and _HEX.fullmatch(color) else NO_DATA_BAR
+        width = 0.0 if pd.isna(value) else max(0.0, float(value)) / top * 100
+        text = html.escape(no_data_label if pd.isna(value) else fmt(value))
+        rows.append(
+            f"<div class='rb-row'><span class='rb-name'>{name}</span><span class='rb-area'>"
+            f"<span class='rb-bar' style='width:{width:.1f}%;background:{color}'></span>{line}</span>"
+            f"<span class='rb-value'>{text}</span></div>"
+        )
+    if avg is not None:
+        rows.append(
+            f"<div class='rb-row'><span class='rb-name'></span><span class='rb-area'>"
+            f"<span class='rb-avg' style='left:{avg:.1f}%'>{html.escape(average_label)}: "
+            f"{html.escape(fmt(average))}</span></span><span class='rb-value'></span></div>"
+        )
+    return f"<div class='rb' role='list'>{''.join(rows)}</div>{RANKED_BAR_CSS}"
+
+
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+RANKED_BAR_CSS = """<style>
+.rb{font-size:0.92rem;line-height:1.25}
+.rb-row{display:flex;align-items:center;gap:.6em;margin:0;padding:.14em 0}
+.rb-name{flex:0 0 38%;text-align:right;color:#44525a;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.rb-area{flex:1;position:relative;height:1.3em}
+.rb-bar{position:absolute;left:0;top:0;bottom:0;border-radius:2px;min-width:2px}
+.rb-line{position:absolute;top:-.2em;bottom:-.2em;border-left:1.5px dotted #555}
+.rb-avg{position:absolute;top:0;transform:translateX(-50%);font-size:.8rem;color:#555;white-space:nowrap}
+.rb-value{flex:0 0 6.5em;white-space:nowrap;color:#1d2b33}
+</style>"""

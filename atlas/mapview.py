@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atlas import gazetteer
-from atlas.charts import ranked_bar
+from atlas.charts import ranked_bar, ranked_bar_html
 from atlas.classify import Classes, classify
 from atlas.i18n import N_, fmt_number
 from atlas.maps import CompactDeck, RegionStyle, region_deck
@@ -35,6 +35,11 @@ class RegionView:
     def deck(self, extra_layers=()) -> CompactDeck:
         """The pydeck map of this view (offline, compact JSON)."""
         return region_deck(self.style, extra_layers)
+
+    def ranked_bar_html(self, no_data_label: str, average_label: str) -> str:
+        """The ranked bar as light HTML (no chart library), coloured like the map."""
+        return ranked_bar_html(self.values, self.names, self.style.colors, lambda x: fmt_number(x, self.lang),
+                               no_data_label, self.average, average_label)
 
     def ranked_bar(self, no_data_label: str, average_label: str) -> go.Figure:
         """The ranked bar chart of this view, coloured like the map."""

@@ -37,3 +37,22 @@ def test_histogram_puts_each_region_in_its_class_and_draws_every_break(values, s
     for code, color in zip(bar.customdata, bar.marker.color, strict=True):
         assert color == c.colors[klass[code]]
     assert sorted(shape.x0 for shape in fig.layout.shapes) == sorted([c.lower, *c.bins])
+
+
+def test_html_ranked_bar_orders_scales_escapes_and_names_no_data():
+    import re
+
+    import pandas as pd
+
+    from atlas.charts import ranked_bar_html
+
+    values = pd.Series({"KG-N": 50.0, "KG-T": 100.0, "KG-B": None})
+    names = {"KG-N": "Naryn", "KG-T": "<script>x</script>", "KG-B": "Batken"}
+    out = ranked_bar_html(values, names, {"KG-N": "#112233", "KG-T": "javascript:x"}, lambda v: f"{v:g}",
+                          "No data", average=75.0, average_label="average")
+    widths = [float(w) for w in re.findall(r"rb-bar' style='width:([0-9.]+)%", out)]
+    assert widths == [100.0, 50.0, 0.0]  # highest first, proportional, no data has no bar
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "javascript:" not in out  # a colour that is not #rrggbb is replaced
+    assert out.index("&lt;script&gt;") < out.index("Naryn") < out.index("Batken")
+    assert "No data" in out and "average: 75" in out and "left:75.0%" in out
