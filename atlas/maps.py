@@ -17,7 +17,6 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import pydeck as pdk
-import shapely
 from pydeck.types import String as Text
 
 from atlas import geo
@@ -73,26 +72,16 @@ class RegionStyle:
     tooltip_notes: Mapping[str, str] = field(default_factory=dict)  # per code, e.g. "only 2 rows"
 
 
-#: Screen simplification (degrees). 0.015° is a third of a pixel at the opening zoom and 1.4 px at
-#: zoom 7; with shared borders kept shared (coverage simplification) no slivers open between
-#: regions. Print exports read the full-resolution file instead.
-SCREEN_TOLERANCE = 0.015
-NEIGHBOUR_TOLERANCE = 0.08  # the neighbours are faint context only
-
-
+# The screen files in geo/ are simplified offline by scripts/prepare_geo.py (0.015°, a third of a
+# pixel at the opening zoom, shared borders kept shared); print exports read the full file.
 @lru_cache(maxsize=1)
 def _shapes() -> list[dict]:
-    frame = geo.admin1("screen")
-    simple = shapely.coverage_simplify(frame.geometry.values, SCREEN_TOLERANCE)
-    frame = frame.set_geometry(shapely.set_precision(simple, 10 ** -3))
-    return json.loads(frame.to_json(drop_id=True))["features"]
+    return json.loads(geo.geojson_text("screen"))["features"]
 
 
 @lru_cache(maxsize=1)
 def _neighbour_layer() -> pdk.Layer:
-    frame = geo.neighbours()
-    simple = shapely.simplify(frame.geometry.values, NEIGHBOUR_TOLERANCE, preserve_topology=True)
-    data = json.loads(frame.set_geometry(shapely.set_precision(simple, 10 ** -2)).to_json(drop_id=True))
+    data = json.loads(geo.neighbours().to_json(drop_id=True))
     return pdk.Layer(
         "GeoJsonLayer", data, id="neighbours", stroked=True, filled=True, pickable=False,
         get_fill_color=[236, 236, 230, 255], get_line_color=[190, 190, 185, 255],

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT.parent / "shared" / "geo-source"
 OUT = ROOT / "geo"
 
-SCREEN_TOLERANCE_DEG = 0.01  # about 1 km: invisible at country scale
+SCREEN_TOLERANCE_DEG = 0.015  # about 1.5 km: a third of a pixel at the opening zoom
 SCREEN_DECIMALS = 3  # about 100 m
 # Osh city centre from GeoNames feature 1527534 ("Osh"), rounded to 0.001 degree.
 OSH_CITY_LONLAT = (72.7985, 40.5283)
@@ -49,7 +49,7 @@ def main() -> None:
 
     countries = gpd.read_file(SRC / "central_asia_countries_naturalearth.geojson")[["iso_a2", "geometry"]]
     countries = countries[countries["iso_a2"] != "KG"].reset_index(drop=True)
-    countries["geometry"] = shapely.simplify(countries.geometry.values, 0.03)
+    countries["geometry"] = shapely.simplify(countries.geometry.values, 0.08, preserve_topology=True)
     _write(countries, "neighbours_screen.geojson", 2)
 
     osh = gpd.GeoDataFrame({"iso_3166_2": ["KG-GO"]}, geometry=[shapely.Point(OSH_CITY_LONLAT)], crs=4326)
