@@ -27,13 +27,7 @@ for view in views:
             text.caption(up.plain(view.note))
         with act:
             up.present_link("views", view.short_id)
-        if drop.button(_("Delete"), key=f"stories_delete_view_{view.short_id}"):
-            try:
-                store().delete_item("views", view.short_id, editor_key())
-                up.forget("views", view.short_id)
-                st.rerun()
-            except UserError as err:
-                show_user_error(err)
+        up.delete_own(drop, "views", view.short_id, f"stories_delete_view_{view.short_id}")
         up.share_box("views", view.short_id)
 
 if views:
@@ -93,11 +87,5 @@ for story in stories:
         with act:
             up.present_link("stories", story.short_id)
         edit.button(_("Re-order"), key=f"stories_edit_{story.short_id}", on_click=up.load_draft, args=(story,))
-        if drop.button(_("Delete"), key=f"stories_delete_{story.short_id}"):
-            try:
-                store().delete_item("stories", story.short_id, editor_key())
-                up.forget("stories", story.short_id)
-                st.rerun()
-            except UserError as err:
-                show_user_error(err)
+        up.delete_own(drop, "stories", story.short_id, f"stories_delete_{story.short_id}")
         up.share_box("stories", story.short_id)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from atlas import indicators
+from atlas.classify import PALETTES
 from atlas.datasets import DatasetTable
-from atlas.export import Handout
-from atlas.i18n import Msg, fmt_number
+from atlas.export_model import Handout  # not atlas.export: that imports matplotlib
+from atlas.i18n import Msg
 from atlas.mapview import RegionView, region_view
 from atlas.views import ViewSpec, describe
 
@@ -53,7 +54,7 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
         # "as counted" is not a unit: a number with no unit reads better than "30 as counted".
         unit = _(base_unit) if base_unit else ""
     center = spec.center
-    if center is None and spec.palette in _diverging():
+    if center is None and getattr(PALETTES.get(spec.palette), "kind", "") == "diverging":
         center = indicators.national_average(agg.values, spec.normalisation)
     view = region_view(values, unit, spec.lang, _, scheme=spec.scheme, k=spec.k, palette=spec.palette,
                        reverse=spec.reverse, labels=spec.labels, highlight=highlight,
@@ -63,12 +64,6 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
     caption = describe(spec, _, unit_label=_(table.label) if not spec.column else None)
     return Composed(spec, table, view, unit, caption, agg.rows, agg.few_rows,
                     [*agg.warnings, *view.classes.warnings], frame)
-
-
-def _diverging() -> set[str]:
-    from atlas.classify import PALETTES
-
-    return {name for name, info in PALETTES.items() if info.kind == "diverging"}
 
 
 def handout(c: Composed, _: Callable[[str], str], date_text: str) -> Handout:
@@ -85,7 +80,3 @@ def handout(c: Composed, _: Callable[[str], str], date_text: str) -> Handout:
         chart_title=_("Ranking"),
     )
 
-
-def fmt_value(c: Composed, value: float) -> str:
-    """A value in the view's language with its unit."""
-    return f"{fmt_number(value, c.spec.lang)} {c.unit}".strip()

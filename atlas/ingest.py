@@ -262,23 +262,30 @@ def _decode(data: bytes, opts: ReadOptions, report: ReadReport) -> str:
     report.guesses["encoding"] = Guess(enc, list(ENCODINGS), why)
     head = text[:100_000]
     if len(re.findall(r"[\u00c0-\u00ff]{3,}", head)) > 3 and not re.search(r"[\u0400-\u04ff]", head):
-        try:
-            text = text.encode("cp1252").decode("cp1251")
-            report.messages.append(
-                Msg(N_('The text had been garbled by a wrong encoding ("Áèøêåê"); it was repaired.'))
-            )
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            report.messages.append(Msg(N_('Some text looks garbled by a wrong encoding ("Áèøêåê").')))
-    fixed, changed = regions._fix_mojibake(text[:100_000])
-    if changed and len(re.findall(r"Р[\u0400-\u045f‘’“”•–—™…€‚„†‡‰‹›]", text[:100_000])) > 3:
-        try:
-            text = text.encode("cp1251").decode("utf-8")
-            report.messages.append(
-                Msg(N_('The text had been garbled by a wrong encoding ("Р‘РёС€"); it was repaired.'))
-            )
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            report.messages.append(Msg(N_('Some text looks garbled by a wrong encoding ("Р‘РёС€").')))
+        text = _reencode(text, "cp1252", "cp1251", report,
+                         Msg(N_('The text had been garbled by a wrong encoding ("Áèøêåê"); it was repaired.')),
+                         Msg(N_('Some text looks garbled by a wrong encoding ("Áèøêåê").')))
+    head = text[:100_000]
+    if regions._fix_mojibake(head)[1] and len(re.findall(r"Р[\u0400-\u045f‘’“”•–—™…€‚„†‡‰‹›]", head)) > 3:
+        text = _reencode(text, "cp1251", "utf-8", report,
+                         Msg(N_('The text had been garbled by a wrong encoding ("Р‘РёС€"); it was repaired.')),
+                         Msg(N_('Some text looks garbled by a wrong encoding ("Р‘РёС€").')))
     return text
+
+
+def _reencode(text: str, wrong: str, right: str, report: ReadReport, repaired: Msg, failed: Msg) -> str:
+    """Undo a whole-file mix-up: text that was bytes in ``right`` but decoded as ``wrong``.
+
+    >>> _reencode("Áèøêåê", "cp1252", "cp1251", ReadReport(), Msg("ok"), Msg("no"))
+    'Бишкек'
+    """
+    try:
+        fixed = text.encode(wrong).decode(right)
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        report.messages.append(failed)
+        return text
+    report.messages.append(repaired)
+    return fixed
 
 
 def _sample_rows(text: str, sep: str) -> list[list[str]]:

@@ -15,11 +15,7 @@ LANG_KEY = "lang"
 
 def lang() -> str:
     """The current language: the link (?lang=ky) first, then this session's choice, then the browser."""
-    wanted = st.query_params.get(LANG_KEY) or st.session_state.get(LANG_KEY)
-    if wanted not in i18n.LANGS:
-        wanted = i18n.lang_from_locale(st.context.locale or "") if hasattr(i18n, "lang_from_locale") else None
-    if wanted not in i18n.LANGS:
-        wanted = i18n.DEFAULT_LANG
+    wanted = i18n.pick_lang(st.query_params.get(LANG_KEY) or st.session_state.get(LANG_KEY), st.context.locale)
     st.session_state[LANG_KEY] = wanted
     return wanted
 
@@ -32,10 +28,9 @@ def tr() -> Callable[[str], str]:
 def language_switch() -> None:
     """A language selector in the sidebar; the choice goes into the link so it can be shared."""
     current = lang()
-    names = getattr(i18n, "LANG_NAMES", {"ky": "Кыргызча", "ru": "Русский", "en": "English"})
     choice = st.sidebar.radio(
         "🌐", list(i18n.LANGS), index=list(i18n.LANGS).index(current), key="lang_switch",
-        format_func=names.get, horizontal=True, label_visibility="collapsed",
+        format_func=i18n.LANG_NAMES.get, horizontal=True, label_visibility="collapsed",
     )
     if choice != current:
         st.session_state[LANG_KEY] = choice

@@ -63,6 +63,18 @@ def forget(kind: str, short_id: str) -> None:
     mine[kind] = [i for i in mine[kind] if i != short_id]
 
 
+def delete_own(column, kind: str, short_id: str, key: str) -> None:
+    """A Delete button for one of this session's views or stories (refusals shown, not raised)."""
+    _ = tr()
+    if column.button(_("Delete"), key=key):
+        try:
+            store().delete_item(kind, short_id, editor_key())
+            forget(kind, short_id)
+            st.rerun()
+        except UserError as err:
+            show_user_error(err)
+
+
 def my_items(kind: str) -> list:
     """This session's saved views or stories that still exist (hidden ones included: they are the owner's)."""
     ids = st.session_state.get(MINE, {}).get(kind, [])

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from atlas.paths import ROOT
+from scripts import i18n as tool  # scripts/ is a namespace package on the test path
 
-
-def _load_tool():
-    """scripts/i18n.py as a module (scripts/ is not a package)."""
-    if "i18n_tool" in sys.modules:
-        return sys.modules["i18n_tool"]
-    spec = importlib.util.spec_from_file_location("i18n_tool", ROOT / "scripts" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["i18n_tool"] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = _load_tool()
 HEAD = "import streamlit as st\nfrom atlas.i18n import N_, Msg\n"
 
 
