@@ -26,7 +26,9 @@ import json
 import os
 import random
 import re
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -403,6 +405,26 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _enter_wal(cursor: Any, patience_s: float = 30.0) -> None:
+    # WAL is stored in the file, so this is a read once the database has it. Switching a new file needs an
+    # exclusive lock and SQLite does not wait through busy_timeout for it: connections opened together on
+    # a fresh file (several app processes, or threads) retry here instead of failing with "locked".
+    deadline = time.monotonic() + patience_s
+    delay = 0.005
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(delay + random.random() * delay)
+        delay = min(delay * 2, 0.2)
+
+
 def _sqlite_engine(url: str) -> Engine:
     engine = sa.create_engine(url, connect_args={"timeout": 30}, pool_size=5, max_overflow=20, pool_timeout=60)
 
@@ -411,7 +433,7 @@ def _sqlite_engine(url: str) -> Engine:
         # Let SQLAlchemy's "begin" hook below issue BEGIN itself (pysqlite's own handling skips DDL).
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _enter_wal(cursor)
         # FULL: an acknowledged commit survives a power cut too, not only a killed process.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=30000")

@@ -176,9 +176,19 @@ async def choose(page, key: str, index: int | None = None) -> bool:
         await box.wait_for(state="attached", timeout=15_000)
     except Exception:
         return False
-    await box.click()
     options = page.locator("[role='listbox'] [role='option']")
-    await options.first.wait_for(timeout=ACTION_TIMEOUT)
+    # A click can land while another dropdown is closing or the page is redrawn, and the list never opens:
+    # close whatever is open and try again rather than wait the whole action timeout on one click.
+    for attempt in range(4):
+        await box.click()
+        try:
+            await options.first.wait_for(timeout=ACTION_TIMEOUT // 4)
+            break
+        except Exception:
+            if attempt == 3:
+                raise
+            await page.keyboard.press("Escape")
+            await idle(page)
     n = await options.count()
     await options.nth(index if index is not None else random.randrange(n)).click()
     await idle(page)

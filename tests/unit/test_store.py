@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 import threading
 from dataclasses import replace
 from datetime import date
@@ -23,6 +24,7 @@ from atlas.store import (
     SavedView,
     Store,
     Story,
+    _enter_wal,
     compute_stats,
     evidence_link,
     get_store,
@@ -144,6 +146,38 @@ def test_a_participant_cannot_make_a_sample(store: Store, editor_key: str):
     rid = store.add_report(make(is_sample=True), editor_key, today=TODAY)
     assert store.get_report(rid).is_sample is False
     assert [r.id for r in store.list_reports()] == [rid]
+
+
+class _BusyFile:
+    """A cursor on a fresh file whose switch to WAL is refused ``busy`` times, as when connections race."""
+
+    def __init__(self, busy: int, error: str = "database is locked") -> None:
+        self.busy, self.error, self.mode = busy, error, "delete"
+
+    def execute(self, sql: str) -> _BusyFile:
+        if sql.endswith("=WAL"):
+            if self.busy:
+                self.busy -= 1
+                raise sqlite3.OperationalError(self.error)
+            self.mode = "wal"
+        return self
+
+    def fetchone(self) -> tuple[str]:
+        return (self.mode,)
+
+
+def test_a_file_switched_to_wal_while_others_race_waits_its_turn():
+    racing = _BusyFile(busy=3)
+    _enter_wal(racing)
+    assert racing.mode == "wal"
+    # a file already in WAL is only read
+    done = _BusyFile(busy=0)
+    done.mode = "wal"
+    _enter_wal(done)
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        _enter_wal(_BusyFile(busy=1, error="disk I/O error"))  # not a lock: no retry
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _enter_wal(_BusyFile(busy=10**6), patience_s=0.05)  # a lock that never ends is reported
 
 
 def test_stores_opened_at_once_on_a_new_database_migrate_it_once(store_url: str):
