@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +40,11 @@ from atlas import timing  # noqa: E402
 from tests.browserkit import ARGS, CHROMIUM, free_port, start_server  # noqa: E402
 
 ACTION_TIMEOUT = 60_000
+# Load clients may draw no WebGL: on a small machine, dozens of maps rasterised in software starve the
+# clients and the server that shares the CPU with them. The server's work is the same either way: it
+# builds and sends every map.
+NO_WEBGL = ["--disable-3d-apis"]
+VIEWPORT = {"width": 1280, "height": 900}
 URLS = {"overview": ""}  # the default page is served at the root
 PAGES = {"overview": "overview.py", "upload": "upload.py", "builder": "builder.py", "reports": "reports.py",
          "present": "present.py"}
@@ -169,6 +175,26 @@ async def go(page, base: str, name: str, ready: str) -> bool:
     return True
 
 
+async def open_options(page, box):
+    """Click a select box until its list of options shows; returns the options' locator.
+
+    A click can land while the page scrolls the box into view or another dropdown closes, and the list
+    opens and shuts at once: close whatever is open and click again rather than wait on one click.
+    """
+    options = page.locator("[role='listbox'] [role='option']")
+    for attempt in range(4):
+        await box.click()
+        try:
+            await options.first.wait_for(timeout=5_000 * (attempt + 1))
+            return options
+        except Exception:
+            if attempt == 3:
+                raise
+            await page.keyboard.press("Escape")
+            await idle(page)
+    return options
+
+
 async def choose(page, key: str, index: int | None = None) -> bool:
     """Open the select widget with ``key`` and click an option (random if index is None)."""
     box = page.locator(f".st-key-{key} input").first
@@ -176,19 +202,7 @@ async def choose(page, key: str, index: int | None = None) -> bool:
         await box.wait_for(state="attached", timeout=15_000)
     except Exception:
         return False
-    options = page.locator("[role='listbox'] [role='option']")
-    # A click can land while another dropdown is closing or the page is redrawn, and the list never opens:
-    # close whatever is open and try again rather than wait the whole action timeout on one click.
-    for attempt in range(4):
-        await box.click()
-        try:
-            await options.first.wait_for(timeout=ACTION_TIMEOUT // 4)
-            break
-        except Exception:
-            if attempt == 3:
-                raise
-            await page.keyboard.press("Escape")
-            await idle(page)
+    options = await open_options(page, box)
     n = await options.count()
     await options.nth(index if index is not None else random.randrange(n)).click()
     await idle(page)
@@ -223,8 +237,8 @@ async def step_fix(page, base: str, rng: random.Random) -> bool:
         await fixers.first.wait_for(state="attached", timeout=10_000)
     except Exception:
         return False
-    await fixers.first.click()
-    await page.locator("[role='listbox'] [role='option']").first.click()
+    await fixers.first.scroll_into_view_if_needed()
+    await (await open_options(page, fixers.first)).first.click()
     await idle(page)
     return True
 
@@ -233,8 +247,12 @@ async def step_save_view(page, base: str, rng: random.Random) -> bool:
     if not await go(page, base, "builder", ".st-key-save_view_title input"):
         return False
     title = page.locator(".st-key-save_view_title input").first
+    if not await title.is_visible():  # the form sits in a closed expander
+        await page.locator("[data-testid='stExpander'] summary").filter(has_text="Save as a slide").first.click()
+        await title.wait_for(state="visible", timeout=ACTION_TIMEOUT)
     await title.fill(f"Load test view {rng.randint(1, 10**6)}")
     await page.locator(".st-key-save_view_submit button").first.click()
+    await page.get_by_text("Saved. You find it under").first.wait_for(timeout=ACTION_TIMEOUT)
     await idle(page)
     return True
 
@@ -289,11 +307,33 @@ STEPS = [("overview", "overview", step_overview), ("upload", "upload", step_uplo
          ("present", "present", step_present)]
 
 
-async def session(browser, base: str, seconds: float, seed: int, times: list[float]) -> dict:
+@dataclass(frozen=True)
+class Clients:
+    """How the simulated participants behave, and what their browsers cost the machine.
+
+    think: mean seconds a participant looks at the screen between two actions (uniform between half and
+        one and a half times it); 0 runs the steps back to back.
+    ramp: seconds over which the sessions join (session k of n at ramp * k / n).
+    webgl: draw the maps (see NO_WEBGL).
+
+    Each session has a browser context (window) of its own. Tabs of one shared context were tried: a tab
+    that is not in front gets no animation frames, so Playwright never finds its dropdowns stable.
+    """
+
+    think: float = 0.0
+    ramp: float = 10.0
+    webgl: bool = True
+
+    def describe(self) -> str:
+        webgl = "on" if self.webgl else "off"
+        return f"joining over {self.ramp:g} s, {self.think:g} s mean think time, WebGL {webgl} in the clients"
+
+
+async def session(browser, base: str, seconds: float, seed: int, times: list[float], think: float = 0.0) -> dict:
     """One participant: loop through the workshop script until the time is up."""
     rng = random.Random(seed)
     out = {"failed": False, "error": "", "steps": 0, "skipped": {}, "loops": 0}
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context = await browser.new_context(viewport=VIEWPORT, locale="en-US")
     context.set_default_timeout(ACTION_TIMEOUT)
     page = await context.new_page()
     watch_reruns(page, times)
@@ -310,6 +350,8 @@ async def session(browser, base: str, seconds: float, seed: int, times: list[flo
                     out["steps"] += 1
                 else:
                     out["skipped"][name] = out["skipped"].get(name, 0) + 1
+                if think:
+                    await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
             out["loops"] += 1
     except Exception as exc:  # any failure of a session is counted and described, not raised
         out["failed"], out["error"] = True, f"{type(exc).__name__}: {str(exc)[:300]}"
@@ -318,21 +360,23 @@ async def session(browser, base: str, seconds: float, seed: int, times: list[flo
     return out
 
 
-def worker(base: str, seeds: list[int], seconds: float, queue) -> None:
+def worker(base: str, seeds: list[int], ranks: list[int], total: int, seconds: float, queue, clients: Clients) -> None:
     """One Chromium process running its share of the sessions concurrently."""
 
     async def main() -> None:
         from playwright.async_api import async_playwright
 
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = await p.chromium.launch(executable_path=CHROMIUM,
+                                              args=ARGS + ([] if clients.webgl else NO_WEBGL))
             times: list[float] = []
-            # stagger the starts over 10 s: a room of people does not press Enter in the same millisecond
-            async def delayed(i: int, seed: int) -> dict:
-                await asyncio.sleep(10 * i / max(len(seeds), 1))
-                return await session(browser, base, seconds, seed, times)
+            # a room of people does not press Enter in the same millisecond: session k of n joins at
+            # ramp * k / n seconds, counted over all workers
+            async def delayed(k: int, seed: int) -> dict:
+                await asyncio.sleep(clients.ramp * k / total)
+                return await session(browser, base, seconds, seed, times, clients.think)
 
-            results = await asyncio.gather(*(delayed(i, s) for i, s in enumerate(seeds)))
+            results = await asyncio.gather(*(delayed(k, s) for k, s in zip(ranks, seeds, strict=True)))
             await browser.close()
             queue.put({"sessions": results, "times": times})
 
@@ -342,14 +386,17 @@ def worker(base: str, seeds: list[int], seconds: float, queue) -> None:
 # --------------------------------------------------------------------------- one run, several runs
 
 
-def one_run(base: str, sessions: int, seconds: float, workers: int, pid: int, log: Path, run_no: int) -> dict:
+def one_run(base: str, sessions: int, seconds: float, workers: int, pid: int, log: Path, run_no: int,
+            clients: Clients) -> dict:
     """Run ``sessions`` concurrent sessions; returns the figures of this run."""
     log_start = len(timing.read_log(log))
     sampler = Sampler(pid)
     sampler.start()
     queue = mp.get_context("spawn").Queue()
     seeds = [run_no * 1000 + i for i in range(sessions)]
-    procs = [mp.get_context("spawn").Process(target=worker, args=(base, seeds[w::workers], seconds, queue))
+    ranks = list(range(sessions))
+    procs = [mp.get_context("spawn").Process(target=worker, args=(base, seeds[w::workers], ranks[w::workers], sessions,
+                                                                  seconds, queue, clients))
              for w in range(workers)]
     for proc in procs:
         proc.start()
@@ -382,7 +429,7 @@ def one_run(base: str, sessions: int, seconds: float, workers: int, pid: int, lo
 
 
 def run_load(sessions: int, seconds: float, runs: int = 1, workers: int | None = None,
-             echo=print) -> list[dict]:
+             echo=print, clients: Clients = Clients()) -> list[dict]:
     """Start a server, run the load ``runs`` times against it, print and return the figures."""
     workers = workers or max(1, min(4, -(-sessions // 10)))
     with tempfile.TemporaryDirectory(prefix="achyk-load-") as tmp:
@@ -393,10 +440,10 @@ def run_load(sessions: int, seconds: float, runs: int = 1, workers: int | None =
         figures = []
         try:
             for run_no in range(1, runs + 1):
-                fig = one_run(base, sessions, seconds, workers, server.pid, log, run_no)
+                fig = one_run(base, sessions, seconds, workers, server.pid, log, run_no, clients)
                 figures.append(fig)
                 prefix = "" if run_no == 1 else f"run{run_no}_"
-                echo(f"LOAD {prefix}sessions {fig['sessions']}")
+                echo(f"LOAD {prefix}sessions {fig['sessions']}  ({seconds:.0f} s each, {clients.describe()})")
                 echo(f"LOAD {prefix}sessions_failed {fig['sessions_failed']}")
                 echo(f"LOAD {prefix}rerun_ms_p50 {fig['rerun_ms_p50']:.0f}  (client: BackMsg rerun → script_finished)")
                 echo(f"LOAD {prefix}rerun_ms_p95 {fig['rerun_ms_p95']:.0f}  (client, {fig['reruns']} reruns)")
@@ -425,8 +472,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="Chromium processes (default: sessions/10, ≤4)")
+    parser.add_argument("--think", type=float, default=5.0,
+                        help="mean seconds between a participant's actions (0: back to back)")
+    parser.add_argument("--ramp", type=float, default=60.0, help="seconds over which the sessions join")
+    parser.add_argument("--no-webgl", action="store_true", help="clients draw no maps (see NO_WEBGL)")
     args = parser.parse_args()
-    figures = run_load(args.sessions, args.seconds, args.runs, args.workers)
+    clients = Clients(think=args.think, ramp=args.ramp, webgl=not args.no_webgl)
+    figures = run_load(args.sessions, args.seconds, args.runs, args.workers, clients=clients)
     ok = all(f["sessions_failed"] == 0 for f in figures)
     return 0 if ok else 1
 
