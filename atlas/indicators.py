@@ -122,7 +122,7 @@ def aggregate(
     codes = df[code_col].astype("string").str.strip().reset_index(drop=True)
     known = codes.isin(gazetteer.CODES).fillna(False).astype(bool)
     if n_unknown := int((~known).sum()):
-        warns.append(Msg(N_("{n} rows have no recognised region and were left out"), {"n": n_unknown}))
+        warns.append(Msg(N_("Rows with no recognised region, left out: {n}"), {"n": n_unknown}))
     rows = codes[known].value_counts().reindex(gazetteer.CODES, fill_value=0).astype(int)
     if value_col is None:
         values = rows.astype(float)

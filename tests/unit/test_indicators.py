@@ -58,7 +58,7 @@ def test_aggregate_by_region(how, batken, chuy, osh_city):
     assert r.values[["KG-J", "KG-N", "KG-O", "KG-T", "KG-Y", "KG-GB"]].isna().all()
     assert r.rows["KG-B"] == 4 and r.rows["KG-C"] == 3 and r.rows["KG-N"] == 0
     texts = [w.render() for w in r.warnings]
-    assert "1 rows have no recognised region and were left out" in texts
+    assert "Rows with no recognised region, left out: 1" in texts
     assert "1 values in “budget” are not numbers and were left out" in texts
 
 
