@@ -1,9 +1,10 @@
 """pydeck Deck builders. Offline by construction: no tile server, no token, no CDN.
 
-The base is a blank MapLibre style served by the app itself (static/blank_style.json), so the
-browser never fetches a basemap; the country, its regions and the neighbours are drawn from
-the bundled geometry. Decks serialise to compact JSON (pydeck indents by default, about 5×
-the bytes), so each map costs the websocket as little as the shapes need.
+There is no basemap at all: the deck has no map provider (pydeck's way to say so), so Streamlit's
+front end does not start MapLibre (no style, no worker, no tiles). A pale "sea" rectangle, the
+neighbours, the country and its regions are all deck.gl layers drawn from the bundled geometry.
+Decks serialise to compact JSON (pydeck indents by default, about 5× the bytes), so each map costs
+the websocket as little as the shapes need.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pydeck.types import String as Text
 
 from atlas import geo
 
-BLANK_STYLE = "app/static/blank_style.json"
+SEA_FILL = (223, 231, 234, 255)
 NO_DATA_FILL = (222, 222, 218, 255)
 NO_DATA_LINE = (120, 120, 120, 255)
 REGION_LINE = (255, 255, 255, 255)
@@ -77,6 +78,15 @@ class RegionStyle:
 @lru_cache(maxsize=1)
 def _shapes() -> list[dict]:
     return json.loads(geo.geojson_text("screen"))["features"]
+
+
+@lru_cache(maxsize=1)
+def _sea_layer() -> pdk.Layer:
+    # The backdrop the blank style used to paint: one rectangle well beyond what zoom 4 shows, its edges
+    # split so that no edge spans more than 90 degrees.
+    ring = [[-10, -10], [80, -10], [170, -10], [170, 80], [80, 80], [-10, 80]]
+    return pdk.Layer("SolidPolygonLayer", [{"polygon": ring}], id="sea", get_polygon="polygon",
+                     get_fill_color=list(SEA_FILL), pickable=False)
 
 
 @lru_cache(maxsize=1)
@@ -159,13 +169,9 @@ def region_deck(style: RegionStyle, extra_layers: Sequence[pdk.Layer] = ()) -> C
 
     >>> style = RegionStyle(colors={"KG-N": "#336699"}, names={"KG-N": "Naryn"}, value_texts={})
     >>> len(region_deck(style).layers)
-    4
+    5
     """
-    layers = [_neighbour_layer(), *region_layers(style)[:2], *extra_layers, *region_layers(style)[2:]]
-    return CompactDeck(
-        layers=layers, initial_view_state=VIEW, map_provider="mapbox", map_style=BLANK_STYLE,
-        tooltip={"text": "{tooltip}", "style": {"whiteSpace": "pre-line", "fontSize": "13px"}},
-    )
+    return _deck([_neighbour_layer(), *region_layers(style)[:2], *extra_layers, *region_layers(style)[2:]])
 
 
 def points_layer(points: pd.DataFrame, color: str = "#c0392b") -> pdk.Layer:
@@ -263,7 +269,7 @@ def bubble_deck(style: RegionStyle, values: pd.Series) -> CompactDeck:
 
 def _deck(layers: Sequence[pdk.Layer]) -> CompactDeck:
     return CompactDeck(
-        layers=list(layers), initial_view_state=VIEW, map_provider="mapbox", map_style=BLANK_STYLE,
+        layers=[_sea_layer(), *layers], initial_view_state=VIEW, map_provider=None,
         tooltip={"text": "{tooltip}", "style": {"whiteSpace": "pre-line", "fontSize": "13px"}},
     )
 

@@ -42,6 +42,15 @@ def test_each_map_type_has_its_layers(map_type, expected):
     assert "neighbours" in layers  # the offline base is always drawn
 
 
+@pytest.mark.parametrize("map_type", ["choropleth", "bubbles", "points", "hexbin", "heatmap"])
+def test_no_map_type_asks_for_a_basemap(map_type):
+    # No provider and pydeck's placeholder style: Streamlit's front end then starts no MapLibre (no style
+    # request, no worker, no tiles) and picks no default basemap; the backdrop is the first deck.gl layer.
+    spec = json.loads(build(ViewSpec(map_type=map_type, lang="en"), builtin_table("ngo_sample")).deck.to_json())
+    assert "mapProvider" not in spec and spec["mapStyle"] == "__MAP_STYLE__"
+    assert spec["layers"][0]["id"] == "sea" and spec["layers"][0]["pickable"] is False
+
+
 @pytest.mark.parametrize("map_type", ["choropleth", "bubbles", "hexbin", "heatmap"])
 def test_map_json_is_compact_and_under_50_kb(map_type):
     text = build(ViewSpec(map_type=map_type, lang="en"), builtin_table("ngo_sample")).deck.to_json()
