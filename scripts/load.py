@@ -472,7 +472,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="Chromium processes (default: sessions/10, ≤4)")
-    parser.add_argument("--think", type=float, default=5.0,
+    parser.add_argument("--think", type=float, default=10.0,
                         help="mean seconds between a participant's actions (0: back to back)")
     parser.add_argument("--ramp", type=float, default=60.0, help="seconds over which the sessions join")
     parser.add_argument("--no-webgl", action="store_true", help="clients draw no maps (see NO_WEBGL)")
