@@ -6,8 +6,8 @@
   what the app hands the socket, an upper bound on what crosses the wire.
 - ``map_rerun_bytes_stock``: the same two changes in a bare Streamlit page that draws the
   unsimplified Natural Earth shapes (geo/kg_admin1_full.geojson) with a stock ``pydeck.Deck``.
-- ``rerun_ms_p95``: 95th percentile of the wall time of 20 reruns of app_pages/builder.py in
-  ``streamlit.testing.v1.AppTest``, each after a different widget change (script time plus
+- ``rerun_ms_p95``: 95th percentile of the wall time of 60 reruns (20 different widget changes, three
+  times) of app_pages/builder.py in ``streamlit.testing.v1.AppTest`` (script time plus
   AppTest's own overhead, so an upper bound on the server's script time), in steady state: the
   same 20 changes run once untimed first, as a workshop server has served them before.
 
@@ -155,9 +155,12 @@ def rerun_times() -> None:
     # One untimed pass first: a workshop server has served these code paths before (steady state);
     # the cold start is what first_map_s measures.
     _run_changes(at, changes)
-    times = _run_changes(at, changes)
+    # Three timed passes (60 reruns): with 20, the "95th percentile" is simply the slowest rerun, and
+    # one of Python's full garbage collections (about 100 ms here) lands in some rerun of every pass.
+    times = [ms for _ in range(3) for ms in _run_changes(at, changes)]
     p95 = statistics.quantiles(times, n=20)[-1]
-    print(f"# rerun ms: median {statistics.median(times):.0f}, max {max(times):.0f}", flush=True)
+    print(f"# rerun ms over {len(times)} reruns: median {statistics.median(times):.0f}, max {max(times):.0f}",
+          flush=True)
     report("rerun_ms_p95", p95, "ms")
 
 
