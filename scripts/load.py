@@ -161,9 +161,12 @@ async def go(page, base: str, name: str, ready: str) -> bool:
     """Open a page through the sidebar (same session), or by URL; False if ``ready`` never shows."""
     path = URLS.get(name, name)
     link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']")
-    if await link.count() and await link.first.is_visible():
-        await link.first.click()
-    else:
+    try:
+        # presentation mode covers the sidebar: its links are there but take no click
+        if not (await link.count() and await link.first.is_visible()):
+            raise LookupError("no visible sidebar link")
+        await link.first.click(timeout=10_000)
+    except Exception:
         await page.goto(f"{base}/{path}?lang=en")
     if path:
         await page.wait_for_url(f"**/{path}*", timeout=ACTION_TIMEOUT)
