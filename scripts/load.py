@@ -1,8 +1,9 @@
 """Load test: N concurrent browser sessions run a workshop script against a real app server.
 
     .venv/bin/python scripts/load.py [--sessions 40] [--seconds 300] [--runs 3] [--workers K]
+                                     [--think 10] [--ramp 60] [--no-webgl]
 
-Starts its own server (tests/e2e/conftest.py ``start_server``) on a fresh var dir, then spreads the
+Starts its own server (tests/browserkit.py ``start_server``) on a fresh var dir, then spreads the
 sessions over K Chromium processes (one per worker process; async Playwright contexts inside). Each
 session loops through: Overview (indicator, classes) → Your data (upload a generated messy CSV, fix
 one region) → Map builder (save a view, if the page offers the form) → Monitoring reports (file one)
@@ -162,7 +163,7 @@ async def go(page, base: str, name: str, ready: str) -> bool:
     path = URLS.get(name, name)
     link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']")
     try:
-        # presentation mode covers the sidebar: its links are there but take no click
+        # a sidebar link that takes no click within 10 s (covered, or its page still busy): use the address
         if not (await link.count() and await link.first.is_visible()):
             raise LookupError("no visible sidebar link")
         await link.first.click(timeout=10_000)
