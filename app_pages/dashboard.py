@@ -44,7 +44,7 @@ metric = st.radio(
     _("Show on the map"), ["reports", "share"], key="dash_metric", horizontal=True,
     format_func=lambda m: _("Number of reports") if m == "reports" else _("Share reported completed (%)"),
 )
-unit = _("reports") if metric == "reports" else "%"
+unit = "" if metric == "reports" else "%"  # a bare count: no "1 reports"; the legend title names it
 view = region_view(monitoring.map_values(stats.by_region, metric), unit, lang(), _, k=4,
                    palette="YlGnBu" if metric == "reports" else "Greens",
                    source=_("monitoring reports in this app"))

@@ -74,6 +74,8 @@ def test_counts_map_and_timeline_follow_the_reports(reports, expected):
     assert len(at.get("deck_gl_json_chart")) == 1
     text = " ".join(m.value for m in at.markdown)
     assert "Highest: " in text
+    # counts read as bare numbers ("Batken Region (1)"): never "1 reports"
+    assert "Lowest: " in text and " reports)" not in text and "(1)" in text
 
 
 def test_share_completed_on_the_map():
