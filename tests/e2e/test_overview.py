@@ -85,4 +85,8 @@ def test_kyrgyz_page_title(page, app_url):
     page.wait_for_selector("h1")
     title = page.locator("h1").first.inner_text()
     assert title and title != "Kyrgyzstan by region"
+    # the whole first screen in Kyrgyz, once drawn: the map, its indicator and the ranking
+    page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for(timeout=30_000)
+    page.locator(".st-key-overview_indicator input").first.wait_for(timeout=30_000)
+    assert page.locator(".st-key-overview_indicator input").first.input_value() not in ("", "Population")
     screenshot(page, "overview_ky", full_page=True)
