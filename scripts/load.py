@@ -162,12 +162,14 @@ async def go(page, base: str, name: str, ready: str) -> bool:
     """Open a page through the sidebar (same session), or by URL; False if ``ready`` never shows."""
     path = URLS.get(name, name)
     link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']")
-    try:
-        # a sidebar link that takes no click within 10 s (covered, or its page still busy): use the address
-        if not (await link.count() and await link.first.is_visible()):
-            raise LookupError("no visible sidebar link")
-        await link.first.click(timeout=10_000)
-    except Exception:
+    clicked = False
+    if await link.count() and await link.first.is_visible():
+        try:
+            await link.first.click(timeout=10_000)
+            clicked = True
+        except Exception:
+            pass  # a link that takes no click within 10 s (covered, or its page still busy): use the address
+    if not clicked:
         await page.goto(f"{base}/{path}?lang=en")
     if path:
         await page.wait_for_url(f"**/{path}*", timeout=ACTION_TIMEOUT)
@@ -186,16 +188,16 @@ async def open_options(page, box):
     opens and shuts at once: close whatever is open and click again rather than wait on one click.
     """
     options = page.locator("[role='listbox'] [role='option']")
-    for attempt in range(4):
+    for wait_ms in (5_000, 10_000, 15_000):
         await box.click()
         try:
-            await options.first.wait_for(timeout=5_000 * (attempt + 1))
+            await options.first.wait_for(timeout=wait_ms)
             return options
         except Exception:
-            if attempt == 3:
-                raise
             await page.keyboard.press("Escape")
             await idle(page)
+    await box.click()
+    await options.first.wait_for(timeout=20_000)  # the last try reports its own timeout
     return options
 
 
