@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas import builder, charts
+from atlas.draw import builder, charts
+from atlas.draw.views import CLASSED_MAP_TYPES
 from atlas.errors import UserError
 from atlas.i18n import fmt_number
-from atlas.views import CLASSED_MAP_TYPES
 from ui import builder as ub
 from ui.common import lang, legend, sample_banner, sources_line, tr
 from ui.present import save_view_form

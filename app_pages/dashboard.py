@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas import monitoring
-from atlas.mapview import region_view
+from atlas.draw.mapview import region_view
+from atlas.ogp import monitoring
 from ui.common import fmt, lang, legend, sample_banner, tr
 from ui.state import store
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas import monitoring, ogp
+from atlas import ogp
 from atlas.i18n import Msg
+from atlas.ogp import monitoring
 from ui.common import sources_line, tr
 from ui.ogp import active_table, commitment_card
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas import datasets, facts
-from atlas.classify import DEFAULT_K, DEFAULT_PALETTE, K_MAX, PALETTES
-from atlas.mapview import region_view
+from atlas.draw.classify import DEFAULT_K, DEFAULT_PALETTE, K_MAX, PALETTES
+from atlas.draw.mapview import region_view
+from atlas.ogp import facts
+from atlas.values import datasets
 from ui.common import lang, legend, sample_banner, sources_line, tr
 
 _ = tr()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas import saved
+from atlas.share import saved
 from ui.common import tr
 from ui.present import composed_slide, draw_slide, handouts, hide_chrome, nav_link, plain, share_box, slide_title
 from ui.state import store

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas import monitoring
-from atlas.gazetteer import CODES
-from atlas.store import NATIONAL, STATUSES, ReportFilter
+from atlas.ogp import monitoring
+from atlas.ogp.reports import NATIONAL, STATUSES, ReportFilter
+from atlas.places.gazetteer import CODES
 from ui.common import lang, sample_banner, tr
 from ui.reports import commitment_choices, edit_section, region_format, report_form, show_saved
 from ui.state import store

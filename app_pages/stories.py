@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.errors import UserError
-from atlas.store import Story
+from atlas.keep import Story
 from ui import present as up
 from ui.common import show_user_error, tr
 from ui.state import editor_key, store

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas import userdata
 from atlas.errors import UserError
+from atlas.values import userdata
 from ui import state
 from ui import upload as ui
 from ui.common import tr
@@ -25,7 +25,7 @@ if source is not None:
     up = None
     try:
         with st.spinner(_("Reading the file…")):
-            up = ui.read(data, name, key, _)
+            up = ui.read_file(data, name, key, _)
     except UserError as err:
         ui.show_error(err, _)
     if up is not None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas import workshop
 from atlas.errors import UserError
+from atlas.share import workshop
 from ui import present as up
 from ui.common import lang, show_user_error, tr
 from ui.state import editor_key, store

@@ -13,9 +13,10 @@ import json
 import sys
 from pathlib import Path
 
-from atlas import ingest, points, regions
+from atlas import read
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
+from atlas.places import points, regions
 
 
 def check(data: bytes, filename: str) -> dict:
@@ -25,7 +26,7 @@ def check(data: bytes, filename: str) -> dict:
     {'KG-N': 5.0}
     """
     try:
-        up = ingest.read_upload(data, filename)
+        up = read.read_upload(data, filename)
     except UserError as exc:
         return _result(ok=False, error=exc.msg.render())
     table, roles = up.table, up.roles
@@ -37,14 +38,14 @@ def check(data: bytes, filename: str) -> dict:
     messages = list(up.report.messages)
     codes = None
     if roles.lat and roles.lon or up.kind == "vector" and not roles.region:
-        lat, lon = (table[roles.lat], table[roles.lon]) if roles.lat else ingest.vector_points(table)
+        lat, lon = (table[roles.lat], table[roles.lon]) if roles.lat else read.vector_points(table)
         pts = points.locate_points(lat, lon)
         out["points"] = pts.counts()
         messages += pts.messages()
         codes = pts.codes
     column = roles.code or roles.region
     if column:
-        res = regions.match_column(table[column], years=ingest.years_of(table, roles))
+        res = regions.match_column(table[column], years=read.years_of(table, roles))
         codes = res.codes
         out["unmatched"] = [str(v) for v in res.unmatched]
         out["ambiguous"] = [str(v) for v in res.ambiguous]

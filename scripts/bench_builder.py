@@ -35,8 +35,8 @@ STOCK_APP = textwrap.dedent(
     import json
     import pydeck as pdk
     import streamlit as st
-    from atlas.classify import PALETTES, classify
-    from atlas.gazetteer import regions
+    from atlas.draw.classify import PALETTES, classify
+    from atlas.places.gazetteer import regions
 
     shapes = json.load(open("geo/kg_admin1_full.geojson"))
     with st.expander("Map options"):
@@ -137,7 +137,7 @@ def rerun_times() -> None:
     at.run()
     # A running server has long since imported what the schemes use (mapclassify loads on first
     # use, about 1 s, once per process): do that here too, so it is not charged to one rerun.
-    from atlas.classify import _mapclassify
+    from atlas.draw.classify import _mapclassify
 
     _mapclassify()
     changes = [

@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sqlalchemy as sa  # noqa: E402
 
-from atlas.store import Report, Store, normalise_url  # noqa: E402
+from atlas.keep import Store, normalise_url  # noqa: E402
+from atlas.ogp.reports import Report  # noqa: E402
 
 WRITERS = 40
 

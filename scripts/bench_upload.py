@@ -58,10 +58,11 @@ def make_csv(path: Path, rows: int, seed: int = 1) -> None:
 
 def run_upload(path: Path) -> float:
     """Seconds for the whole upload path on one file."""
-    from atlas import ingest, regions
+    from atlas import read
+    from atlas.places import regions
 
     t0 = time.perf_counter()
-    up = ingest.read_upload(path.read_bytes(), path.name)
+    up = read.read_upload(path.read_bytes(), path.name)
     res = regions.match_column(up.table[up.roles.region])
     agg = regions.aggregate_by_region(up.table, res.codes, up.roles.values[0], "sum")
     elapsed = time.perf_counter() - t0

@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from atlas import gazetteer, geo  # noqa: E402
+from atlas.places import gazetteer, geo  # noqa: E402
 
 SEED = 2018
 THEMES = [

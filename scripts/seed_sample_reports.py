@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from atlas.store import get_store  # noqa: E402
+from atlas.keep import get_store  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -75,7 +75,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def store(store_url: str):
     """A Store on a fresh database (SQLite file or PostgreSQL database), closed afterwards."""
-    from atlas.store import Store
+    from atlas.keep import Store
 
     opened = Store(store_url)
     yield opened

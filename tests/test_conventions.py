@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas import catalogue, gazetteer, geo
+from atlas import catalogue
+from atlas.places import gazetteer, geo
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,14 +13,16 @@ import html
 import pandas as pd
 import streamlit as st
 
-from atlas import builder, customgeo, datasets, export, ingest
-from atlas.classify import K_MAX, K_MIN, PALETTES, SCHEMES
-from atlas.compose import Composed, handout
-from atlas.datasets import DatasetTable
+from atlas import read
+from atlas.draw import builder, customgeo, export
+from atlas.draw.classify import K_MAX, K_MIN, PALETTES, SCHEMES
+from atlas.draw.compose import Composed, handout
+from atlas.draw.maps import BUBBLE_MAX_PX, bubble_legend_values
+from atlas.draw.views import MAP_TYPES, ViewSpec
 from atlas.errors import UserError
-from atlas.indicators import AGGREGATIONS, NORMALISATIONS, _as_text
-from atlas.maps import BUBBLE_MAX_PX, bubble_legend_values
-from atlas.views import MAP_TYPES, ViewSpec
+from atlas.values import datasets
+from atlas.values.datasets import DatasetTable
+from atlas.values.indicators import AGGREGATIONS, NORMALISATIONS, _as_text
 from ui.common import lang, legend, tr
 from ui.state import dataset_table, user_datasets
 
@@ -271,7 +273,7 @@ def custom_geography(table: DatasetTable) -> tuple | None:
     memo = st.session_state.get(P + "geo_memo")
     if not memo or memo[0] != file.file_id:
         try:
-            up = ingest.read_upload(file.getvalue(), file.name)
+            up = read.read_upload(file.getvalue(), file.name)
         except UserError as err:
             st.error(err.msg.render(_))
             return None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas import monitoring, ogp
+from atlas import ogp
 from atlas.i18n import N_, format_date
+from atlas.ogp import monitoring
 from ui.common import lang, tr
 from ui.state import store
 

@@ -15,13 +15,13 @@ import pydeck as pdk
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from atlas import saved, workshop
-from atlas.builder import Built, build
-from atlas.compose import Composed
-from atlas.datasets import DatasetTable
+from atlas.draw.builder import Built, build
+from atlas.draw.compose import Composed
+from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
-from atlas.store import SavedView, Story
-from atlas.views import ViewSpec
+from atlas.keep import SavedView, Story
+from atlas.share import saved, workshop
+from atlas.values.datasets import DatasetTable
 from ui.builder import size_legend
 from ui.common import fmt, lang, legend, sample_banner, show_user_error, tr
 from ui.state import editor_key, store

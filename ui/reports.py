@@ -7,11 +7,10 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from atlas import monitoring
 from atlas.errors import UserError
-from atlas.gazetteer import CODES
-from atlas.ogp import NOT_IN_DATA
-from atlas.store import EARLIEST_OBSERVATION, NATIONAL, STATUSES, Report, ReportInvalid, local_today
+from atlas.ogp import NOT_IN_DATA, monitoring
+from atlas.ogp.reports import EARLIEST_OBSERVATION, NATIONAL, STATUSES, Report, ReportInvalid, local_today
+from atlas.places.gazetteer import CODES
 from ui.common import lang, show_user_error, tr
 from ui.ogp import active_table
 from ui.state import editor_key, store

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas import datasets, security
-from atlas.datasets import DatasetTable
-from atlas.store import Store, get_store
+from atlas import security
+from atlas.keep import Store, get_store
+from atlas.values import datasets
+from atlas.values.datasets import DatasetTable
 
 USER_DATASETS = "user_datasets"
 EDITOR_KEY = "editor_key"

@@ -12,9 +12,10 @@ import uuid
 import pandas as pd
 import streamlit as st
 
-from atlas import monitoring, ogp
+from atlas import ogp
 from atlas.errors import UserError
 from atlas.i18n import format_date
+from atlas.ogp import monitoring
 from atlas.security import PIN_ENV, PIN_GATE, trainer_pin
 from ui.common import lang, show_user_error, tr
 from ui.state import store

@@ -12,11 +12,14 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from atlas import export, gazetteer, ingest, userdata
-from atlas.compose import compose
+from atlas import read
+from atlas.draw import export
+from atlas.draw.compose import compose
+from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
-from atlas.views import ViewSpec
+from atlas.places import gazetteer
+from atlas.values import userdata
 from ui.common import lang, legend
 
 T = Callable[[str], str]
@@ -72,7 +75,7 @@ def inputs(_: T) -> tuple[bytes | str, str, str] | None:
 
 def content_key(data: bytes | str) -> str:
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    return ingest.safety.content_key(raw)
+    return read.safety.content_key(raw)
 
 
 def activate(key: str) -> None:
@@ -84,20 +87,20 @@ def activate(key: str) -> None:
     st.session_state[ACTIVE] = key
 
 
-def read(data: bytes | str, name: str, key: str, _: T) -> ingest.Upload:
+def read_file(data: bytes | str, name: str, key: str, _: T) -> read.Upload:
     """Read (or reuse this session's reading of) the upload with the user's overrides, with progress."""
     over = st.session_state.setdefault(OVERRIDES, {}).get(key, {})
     cache_key = (key, tuple(sorted(over.items())))
     parsed = st.session_state.setdefault(PARSED, {})
     if cache_key in parsed:
         return parsed[cache_key]
-    opts = ingest.ReadOptions(**over)
+    opts = read.ReadOptions(**over)
     bar = st.progress(0.0, text=_("Reading the file…"))
     try:
         if isinstance(data, str):
-            up = ingest.read_pasted(data, opts)
+            up = read.read_pasted(data, opts)
         else:
-            up = ingest.read_upload(data, name, opts, progress=lambda f: bar.progress(f, text=_("Reading the file…")))
+            up = read.read_upload(data, name, opts, progress=lambda f: bar.progress(f, text=_("Reading the file…")))
     finally:
         bar.empty()
     for old in list(parsed)[: max(0, len(parsed) - _PARSED_KEEP + 1)]:
@@ -115,7 +118,7 @@ _SEP_LABELS = {",": N_("Comma ( , )"), ";": N_("Semicolon ( ; )"), "\t": N_("Tab
 _DEC_LABELS = {".": N_("Point ( 1.5 )"), ",": N_("Comma ( 1,5 )")}
 
 
-def guesses(up: ingest.Upload, key: str, _: T) -> None:
+def guesses(up: read.Upload, key: str, _: T) -> None:
     """Every guess the reader made, each with a widget to change it (the change re-reads the file)."""
     g = up.report.guesses
     fmt = {
@@ -139,7 +142,7 @@ def guesses(up: ingest.Upload, key: str, _: T) -> None:
         st.caption(_("Pasted text needs no encoding; the other guesses can be changed here."))
 
 
-def report(up: ingest.Upload, _: T) -> None:
+def report(up: read.Upload, _: T) -> None:
     """What the reader did: its messages, the rows it left out, the cells that are not numbers."""
     for msg in up.report.messages:
         st.caption(plain(msg.render(_)))
@@ -156,7 +159,7 @@ def report(up: ingest.Upload, _: T) -> None:
             st.dataframe(pd.DataFrame(rows), hide_index=True, key="upload_bad_numbers")
 
 
-def roles(up: ingest.Upload, _: T) -> userdata.Choices:
+def roles(up: read.Upload, _: T) -> userdata.Choices:
     """The column roles, as guessed, with a widget to change each."""
     guess = userdata.default_choices(up)
     columns = [c for c in up.table.columns if c != "geometry"]

@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from atlas import export, ingest, regions, safety, userdata
-from atlas.compose import compose
+from atlas import read
+from atlas.draw import export
+from atlas.draw.compose import compose
+from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
 from atlas.i18n import translator
-from atlas.views import ViewSpec
+from atlas.places import regions
+from atlas.read import safety
+from atlas.values import userdata
 
 _ = translator("en")
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -44,7 +48,7 @@ class Outcome:
 
     error: str | None = None
     messages: list[str] = field(default_factory=list)
-    upload: ingest.Upload | None = None
+    upload: read.Upload | None = None
     match: regions.MatchResult | None = None
     values: dict[str, float] = field(default_factory=dict)
     exports: dict[str, bytes] = field(default_factory=dict)
@@ -76,7 +80,7 @@ def run(case: Case) -> Outcome:
     out = Outcome()
     data = case.make()
     try:
-        up = ingest.read_pasted(data) if isinstance(data, str) else ingest.read_upload(data, case.filename)
+        up = read.read_pasted(data) if isinstance(data, str) else read.read_upload(data, case.filename)
     except UserError as err:
         out.error = err.msg.render(_)
         return out
@@ -523,7 +527,7 @@ def _koi8(out: Outcome) -> None:
 
 
 def _swapped(out: Outcome) -> None:
-    from atlas import points
+    from atlas.places import points
 
     # nothing is placed silently: the user is told, and the map stays empty until they swap
     assert "2 points have latitude and longitude swapped; they can be swapped back." in out.messages

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas import export, ogp, safety
+from atlas import ogp
+from atlas.draw import export
+from atlas.read import safety
 from tests.adversarial.cases import CASES, TRIGGERS, XSS, Case, run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,12 +130,13 @@ def test_there_are_enough_cases() -> None:
 
 def test_stale_cache_one_cell_changed() -> None:
     """A re-upload with one cell changed in 60k rows gets a different key and the new number."""
-    from atlas import ingest, userdata
+    from atlas import read
+    from atlas.values import userdata
 
     rows = "".join(f"Нарын;{i % 7}\n" for i in range(60_000))
     first = ("Область;Сумма\n" + rows + "Талас;1\n").encode()
     second = ("Область;Сумма\n" + rows + "Талас;2\n").encode()
-    ups = [ingest.read_upload(d, "same.csv") for d in (first, second)]
+    ups = [read.read_upload(d, "same.csv") for d in (first, second)]
     assert ups[0].key != ups[1].key
     tables = [userdata.build(u, userdata.default_choices(u)).table for u in ups]
     assert tables[0].key != tables[1].key
@@ -142,10 +145,10 @@ def test_stale_cache_one_cell_changed() -> None:
 
 
 def test_same_bytes_same_key_different_names() -> None:
-    from atlas import ingest
+    from atlas import read
 
-    a = ingest.read_upload(b"Region,N\nNaryn,1\n", "data.csv")
-    b = ingest.read_upload(b"Region,N\nNaryn,1\n", "../../data.csv")
+    a = read.read_upload(b"Region,N\nNaryn,1\n", "data.csv")
+    b = read.read_upload(b"Region,N\nNaryn,1\n", "../../data.csv")
     assert a.key == b.key and a.filename != b.filename  # the name never enters the key
 
 
@@ -156,7 +159,8 @@ def test_same_bytes_same_key_different_names() -> None:
 )
 def test_reports_export_is_formula_safe(cell: str, tmp_path: Path) -> None:
     """A monitoring report whose organisation and activity hold a formula is exported as data."""
-    from atlas.store import Report, Store
+    from atlas.keep import Store
+    from atlas.ogp.reports import Report
 
     store = Store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
     cid = sorted(ogp.known_ids(ogp.bundled_commitments()))[0]

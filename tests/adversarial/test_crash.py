@@ -71,7 +71,7 @@ def test_acknowledged_reports_survive_kill_9(tmp_path: Path) -> None:
         con = sqlite3.connect(db)
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         con.close()
-        from atlas.store import Store
+        from atlas.keep import Store
 
         store = Store(f"sqlite:///{db}")
         listed = {r.id: r.organisation for r in store.list_reports()}

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.datasets import DatasetTable
+from atlas.values.datasets import DatasetTable
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -216,8 +216,8 @@ def _custom_geography_script():
     import pandas as pd
     import shapely
 
-    from atlas.datasets import DatasetTable
-    from atlas.views import ViewSpec
+    from atlas.draw.views import ViewSpec
+    from atlas.values.datasets import DatasetTable
     from ui.builder import show_custom_map
 
     gdf = gpd.GeoDataFrame({"name": ["Ала-Бука", "Токтогул", "Ноокат"]}, crs=4326,

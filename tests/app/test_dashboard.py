@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.store import Report, get_store
+from atlas.keep import get_store
+from atlas.ogp.reports import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from present_kit import fresh_store_for, page, texts, unlock
 
-from atlas.store import SavedView, Story
+from atlas.keep import SavedView, Story
 from ui.present import MINE
 
 

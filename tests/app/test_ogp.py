@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import monitoring, ogp
+from atlas import ogp
+from atlas.ogp import monitoring
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = ogp.bundled_commitments()

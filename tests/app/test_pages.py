@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import datasets
 from atlas.i18n import LANGS
+from atlas.values import datasets
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))

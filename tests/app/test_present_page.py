@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from present_kit import fresh_store_for, page, texts
 
-from atlas import workshop
+from atlas.share import workshop
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.store import get_store, local_today
+from atlas.keep import get_store
+from atlas.ogp.reports import local_today
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,14 +6,14 @@ import pytest
 from present_kit import fresh_store_for, page, texts
 from streamlit.testing.v1 import AppTest
 
-from atlas.store import SavedView
+from atlas.keep import SavedView
 from ui.present import MINE
 
 UPLOAD = "upload:" + "cd" * 32
 HARNESS = """
 import pandas as pd
-from atlas.datasets import DatasetTable, builtin_table
-from atlas.views import ViewSpec
+from atlas.values.datasets import DatasetTable, builtin_table
+from atlas.draw.views import ViewSpec
 from ui.present import save_view_form
 upload = DatasetTable("{upload}", "schools.xlsx", pd.DataFrame({{"code": ["KG-N"], "n": [3]}}), "code", ["n"])
 table = upload if "{dataset}" == "{upload}" else builtin_table("ngo_sample")

@@ -9,8 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas import ogp
+from atlas.keep import get_store
+from atlas.ogp.reports import Report
 from atlas.security import PinGate
-from atlas.store import Report, get_store
 
 ROOT = Path(__file__).resolve().parents[2]
 PIN = "913577"

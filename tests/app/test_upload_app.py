@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas import userdata
 from atlas.i18n import LANGS
+from atlas.values import userdata
 
 ROOT = Path(__file__).resolve().parents[2]
 PASTE = "Область\tПроекты\nНарын\t3\nОш\t5\nТаласская обл.\t4\nг. Бишкек\t9\n"

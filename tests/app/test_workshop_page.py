@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from present_kit import fresh_store_for, page, texts, unlock
 
-from atlas import workshop
-from atlas.store import SavedView
+from atlas.keep import SavedView
+from atlas.share import workshop
 
 
 @pytest.fixture

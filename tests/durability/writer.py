@@ -12,7 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from atlas.store import Report, Store  # noqa: E402
+from atlas.keep import Store  # noqa: E402
+from atlas.ogp.reports import Report  # noqa: E402
 
 
 def main(url: str, count: int) -> None:

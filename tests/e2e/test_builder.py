@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from atlas import builder, geo, maps
-from atlas.classify import palette_colors
+from atlas.draw import builder, maps
+from atlas.draw.classify import palette_colors
+from atlas.places import geo
 from tests.browserkit import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from atlas.export import Handout, render_html
-from atlas.gazetteer import CODES, region_name
+from atlas.draw.export import Handout, render_html
+from atlas.places.gazetteer import CODES, region_name
 
 pytestmark = pytest.mark.e2e
 

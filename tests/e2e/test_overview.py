@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from atlas import classify
+from atlas.draw import classify
 from tests.browserkit import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e

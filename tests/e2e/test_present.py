@@ -14,8 +14,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def served_story(tmp_path_factory):
     """Our own server, whose store already holds the sample story (the shared server's store is not reachable)."""
-    from atlas import workshop
-    from atlas.store import Store
+    from atlas.keep import Store
+    from atlas.share import workshop
 
     var = tmp_path_factory.mktemp("present_var")
     store = Store(f"sqlite:///{var / 'achyk.sqlite3'}")

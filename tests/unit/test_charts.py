@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from atlas import charts
-from atlas.classify import classify
+from atlas.draw import charts
+from atlas.draw.classify import classify
 
 
 @pytest.mark.parametrize("highlight", [None, "KG-N", "KG-T"])
@@ -44,7 +44,7 @@ def test_html_ranked_bar_orders_scales_escapes_and_names_no_data():
 
     import pandas as pd
 
-    from atlas.charts import ranked_bar_html
+    from atlas.draw.charts import ranked_bar_html
 
     values = pd.Series({"KG-N": 50.0, "KG-T": 100.0, "KG-B": None})
     names = {"KG-N": "Naryn", "KG-T": "<script>x</script>", "KG-B": "Batken"}

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from atlas.classify import (
+from atlas.draw.classify import (
     DEFAULT_PALETTE,
     K_MAX,
     K_MIN,
@@ -16,11 +16,10 @@ from atlas.classify import (
     PALETTES,
     SCHEMES,
     Classes,
-    UnknownOptionError,
     classify,
     palette_colors,
 )
-from atlas.errors import UserError
+from atlas.errors import UnknownOptionError, UserError
 
 HEX = re.compile(r"^#[0-9a-f]{6}$")
 CLASSED = ("natural_breaks", "quantiles", "equal_interval")
@@ -310,7 +309,7 @@ def test_own_natural_breaks_match_mapclassify_fisher_jenks():
 
     import mapclassify
 
-    from atlas.classify import SMALL_N, natural_breaks
+    from atlas.draw.classify import SMALL_N, natural_breaks
 
     rng = np.random.default_rng(7)
     checked = 0

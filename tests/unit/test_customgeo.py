@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from atlas import customgeo, maps
+from atlas.draw import customgeo, maps
 from atlas.errors import UserError
 
 

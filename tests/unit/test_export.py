@@ -23,7 +23,7 @@ from matplotlib.colors import to_rgb
 from PIL import Image
 from shapely.geometry import Point
 
-from atlas.export import (
+from atlas.draw.export import (
     Handout,
     handout_figure,
     handout_filename,
@@ -34,8 +34,8 @@ from atlas.export import (
     render_png,
     render_svg,
 )
-from atlas.export_model import COS_MID_LAT, LABEL_ANCHORS, city_lonlat, shapes
-from atlas.gazetteer import CODES, region_name
+from atlas.draw.export_model import COS_MID_LAT, LABEL_ANCHORS, city_lonlat, shapes
+from atlas.places.gazetteer import CODES, region_name
 
 PALETTE = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
 VALUES = {

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from atlas.export import Handout, render_html
-from atlas.gazetteer import CODES, region_name
+from atlas.draw.export import Handout, render_html
+from atlas.places.gazetteer import CODES, region_name
 
 ATTACKS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><svg onload=alert(1)>']
 

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from atlas import gazetteer
 from atlas.errors import UserError
-from atlas.indicators import (
+from atlas.places import gazetteer
+from atlas.values.indicators import (
     AGGREGATIONS,
     FEW_ROWS,
     NORMALISATIONS,

@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from atlas import ingest, regions, safety
+from atlas import read
 from atlas.errors import UserError
+from atlas.places import regions
+from atlas.read import safety
 
 TITLED = (
     "Отчёт по областям за 2020 год\n\nОбласть;Сумма;Проекты\nЧуйская обл.;1 234,5;3\n"
@@ -24,7 +26,7 @@ TITLED = (
 
 
 def test_cp1251_semicolon_decimal_comma_title_and_totals() -> None:
-    up = ingest.read_upload(TITLED.encode("cp1251"), "report.csv")
+    up = read.read_upload(TITLED.encode("cp1251"), "report.csv")
     g = up.report.guesses
     assert (g["encoding"].value, g["separator"].value, g["header_row"].value, g["decimal"].value) == (
         "cp1251",
@@ -49,7 +51,7 @@ def test_encodings_and_separators(encoding: str, sep: str) -> None:
         + "\n"
         + "\n".join(sep.join([name, str(n)]) for name, n in [("Нарынская область", 292140), ("Ош шаары", 322164)])
     )
-    up = ingest.read_upload(text.encode(encoding), "x.txt")
+    up = read.read_upload(text.encode(encoding), "x.txt")
     assert up.report.guesses["separator"].value == sep
     assert up.report.guesses["encoding"].value.replace("-le", "").startswith(encoding.split("-sig")[0])
     assert up.table["Область"].tolist() == ["Нарынская область", "Ош шаары"]
@@ -57,21 +59,21 @@ def test_encodings_and_separators(encoding: str, sep: str) -> None:
 
 
 def test_overrides_are_honoured() -> None:
-    opts = ingest.ReadOptions(encoding="cp1251", separator=";", header_row=2, decimal=",")
-    up = ingest.read_upload(TITLED.encode("cp1251"), "r.csv", opts)
+    opts = read.ReadOptions(encoding="cp1251", separator=";", header_row=2, decimal=",")
+    up = read.read_upload(TITLED.encode("cp1251"), "r.csv", opts)
     assert up.report.guesses["separator"].reason == "chosen"
     assert up.table.columns.tolist() == ["Область", "Сумма", "Проекты"]
 
 
 def test_quoted_newlines_and_thousands_spaces() -> None:
     data = 'Region;Note;Amount\nNaryn;"two\nlines";"1\u00a0234,5"\nTalas;plain;2\n'.encode()
-    up = ingest.read_upload(data, "q.csv")
+    up = read.read_upload(data, "q.csv")
     assert up.table["Note"].tolist() == ["two\nlines", "plain"]
     assert up.table["Amount"].tolist() == [1234.5, 2.0]
 
 
 def test_pasted_range_with_wide_years() -> None:
-    up = ingest.read_pasted("Область\t2019\t2020\nНарын\t1\t2\nТалас\t3\t4\n")
+    up = read.read_pasted("Область\t2019\t2020\nНарын\t1\t2\nТалас\t3\t4\n")
     assert up.roles.region == "Область" and up.roles.wide_years == ["2019", "2020"]
     assert up.table["2020"].sum() == 6
 
@@ -87,7 +89,7 @@ def test_roles_from_content() -> None:
             "n": [1.5, 2.5],
         }
     )
-    r = ingest.detect_roles(df)
+    r = read.detect_roles(df)
     assert (r.code, r.region, r.lat, r.lon, r.year, r.values) == ("kod", "place", "y", "x", "год", ["n"])
 
 
@@ -118,7 +120,7 @@ def _xlsx() -> bytes:
 
 
 def test_xlsx_sheets_title_merged_header_totals() -> None:
-    up = ingest.read_upload(_xlsx(), "book.xlsx")
+    up = read.read_upload(_xlsx(), "book.xlsx")
     assert up.sheets == ["Notes", "Data"] and up.report.guesses["sheet"].value == "Data"
     assert up.table.columns.tolist() == ["Область", "2019", "2020", "Код"]
     assert up.table["2020"].tolist() == [290000.0, 310000.5]
@@ -129,9 +131,9 @@ def test_xlsx_sheets_title_merged_header_totals() -> None:
         "note below the table",
     }
     with pytest.raises(UserError, match="no data rows"):  # the one-cell sheet, chosen on purpose
-        ingest.read_upload(_xlsx(), "book.xlsx", ingest.ReadOptions(sheet="Notes"))
+        read.read_upload(_xlsx(), "book.xlsx", read.ReadOptions(sheet="Notes"))
     with pytest.raises(UserError, match="no sheet named"):
-        ingest.read_upload(_xlsx(), "book.xlsx", ingest.ReadOptions(sheet="Missing"))
+        read.read_upload(_xlsx(), "book.xlsx", read.ReadOptions(sheet="Missing"))
 
 
 def test_billion_laughs_xlsx_is_refused() -> None:
@@ -145,7 +147,7 @@ def test_billion_laughs_xlsx_is_refused() -> None:
         for info in src.infolist():
             z.writestr(info.filename, bomb if info.filename == "xl/workbook.xml" else src.read(info))
     with pytest.raises(UserError, match="entity"):
-        ingest.read_upload(out.getvalue(), "laughs.xlsx")
+        read.read_upload(out.getvalue(), "laughs.xlsx")
 
 
 def test_openpyxl_uses_defusedxml() -> None:
@@ -165,7 +167,7 @@ def _points_gdf() -> gpd.GeoDataFrame:
 def test_geojson_with_projected_crs_member() -> None:
     d = json.loads(_points_gdf().to_crs(32643).to_json())
     d["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32643"}}
-    up = ingest.read_upload(json.dumps(d).encode(), "p.geojson")
+    up = read.read_upload(json.dumps(d).encode(), "p.geojson")
     assert up.kind == "vector" and up.table.crs.to_epsg() == 4326
     assert up.table.geometry.x.round(4).tolist() == [74.6, 72.8]
     assert any("converted" in m.render() for m in up.report.messages)
@@ -180,10 +182,10 @@ def test_zipped_shapefile_in_subfolder_with_prj_and_cpg() -> None:
         with zipfile.ZipFile(buf, "w") as z:
             for name in os.listdir(tmp):
                 z.write(f"{tmp}/{name}", f"export/layer/{name}")
-    up = ingest.read_upload(buf.getvalue(), "shapes.zip")
+    up = read.read_upload(buf.getvalue(), "shapes.zip")
     assert up.table["name"].tolist() == ["Бишкек", "Ош"]
     assert up.table.geometry.y.round(3).tolist() == [42.87, 40.53]
-    latin = ingest.read_upload(buf.getvalue(), "s.zip", ingest.ReadOptions(shapefile_encoding="latin-1"))
+    latin = read.read_upload(buf.getvalue(), "s.zip", read.ReadOptions(shapefile_encoding="latin-1"))
     assert latin.table["name"].tolist() != ["Бишкек", "Ош"]
 
 
@@ -191,7 +193,7 @@ def test_geopackage() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         _points_gdf().to_file(f"{tmp}/x.gpkg", layer="sites")
         data = open(f"{tmp}/x.gpkg", "rb").read()
-    up = ingest.read_upload(data, "x.gpkg")
+    up = read.read_upload(data, "x.gpkg")
     assert up.sheets == ["sites"] and len(up.table) == 2
 
 
@@ -217,12 +219,12 @@ BAD = [
 @pytest.mark.parametrize(("data", "message"), BAD)
 def test_bad_input_gets_a_message(data: bytes, message: str) -> None:
     with pytest.raises(UserError, match=message):
-        ingest.read_upload(data, "upload.csv")
+        read.read_upload(data, "upload.csv")
 
 
 def test_zip_bomb_is_refused() -> None:
     with pytest.raises(UserError, match="unpacks to far more"):
-        ingest.read_upload(_zip_bomb(), "bomb.zip")
+        read.read_upload(_zip_bomb(), "bomb.zip")
 
 
 def test_csv_that_is_a_zip_says_so() -> None:
@@ -230,38 +232,38 @@ def test_csv_that_is_a_zip_says_so() -> None:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("notes.txt", "hello")
     with pytest.raises(UserError, match="table.csv is a zip archive"):
-        ingest.read_upload(buf.getvalue(), "table.csv")
+        read.read_upload(buf.getvalue(), "table.csv")
 
 
 def test_size_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(safety, "MAX_BYTES", 10)
     with pytest.raises(UserError, match="limit"):
-        ingest.read_upload(b"Region;Value\nNaryn;1\n", "a.csv")
+        read.read_upload(b"Region;Value\nNaryn;1\n", "a.csv")
     monkeypatch.setattr(safety, "MAX_BYTES", 10**6)
     monkeypatch.setattr(safety, "MAX_ROWS", 2)
     with pytest.raises(UserError, match="rows"):
-        ingest.read_upload(b"Region;Value\nNaryn;1\nTalas;2\nChuy;3\n", "a.csv")
+        read.read_upload(b"Region;Value\nNaryn;1\nTalas;2\nChuy;3\n", "a.csv")
 
 
 def test_content_key_is_full_sha256() -> None:
-    up = ingest.read_upload(b"a;b\n1;2\n", "a.csv")
+    up = read.read_upload(b"a;b\n1;2\n", "a.csv")
     assert up.key == safety.content_key(b"a;b\n1;2\n") and len(up.key) == 64
 
 
 def test_mojibake_file_is_repaired() -> None:
     text = "Область;N\nБишкек;1\nНарын;2\nТалас;3\nЧуй;4\n"
     garbled = text.encode("utf-8").decode("cp1251").encode("utf-8")
-    up = ingest.read_upload(garbled, "m.csv")
+    up = read.read_upload(garbled, "m.csv")
     assert up.table["Область"].tolist()[:2] == ["Бишкек", "Нарын"]
 
 
 def test_progress_callback_is_called() -> None:
     seen: list[float] = []
-    ingest.read_upload(TITLED.encode("cp1251"), "r.csv", progress=seen.append)
+    read.read_upload(TITLED.encode("cp1251"), "r.csv", progress=seen.append)
     assert seen[-1] == 1.0 and seen == sorted(seen)
 
 
 def test_match_after_read_end_to_end() -> None:
-    up = ingest.read_upload(TITLED.encode("cp1251"), "r.csv")
+    up = read.read_upload(TITLED.encode("cp1251"), "r.csv")
     res = regions.match_column(up.table[up.roles.region])
     assert res.codes.tolist() == ["KG-C", "KG-GB", "KG-T"]

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from atlas import gazetteer, maps
-from atlas.builder import build
-from atlas.datasets import DatasetTable, builtin_table
-from atlas.views import ViewSpec
+from atlas.draw import maps
+from atlas.draw.builder import build
+from atlas.draw.views import ViewSpec
+from atlas.places import gazetteer
+from atlas.values.datasets import DatasetTable, builtin_table
 
 CODES = list(gazetteer.CODES)
 

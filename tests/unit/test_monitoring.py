@@ -1,4 +1,4 @@
-"""atlas.monitoring: commitment filters and counts, safe links, report tables, chart builders."""
+"""atlas.ogp.monitoring: commitment filters and counts, safe links, report tables, chart builders."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from atlas import monitoring as m
 from atlas import ogp
-from atlas.store import Report, compute_stats
+from atlas.ogp import monitoring as m
+from atlas.ogp.reports import Report, compute_stats
 
 TABLE = ogp.bundled_commitments()
 

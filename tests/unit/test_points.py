@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from atlas import points
+from atlas.places import points
 
 CASES = [
     # (lat, lon, status, code)

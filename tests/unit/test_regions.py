@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from atlas import gazetteer, regions
 from atlas.errors import UserError
+from atlas.places import gazetteer, regions
 
 ALIASES = list(gazetteer.aliases().itertuples(index=False, name=None))
 # The alias file lists bare "Osh"/"Ош" under the oblast; the product owner wants them ambiguous.

@@ -12,25 +12,21 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from atlas import migrations, ogp
+from atlas import ogp
 from atlas.errors import UserError
-from atlas.gazetteer import CODES
-from atlas.security import new_editor_key
-from atlas.store import (
+from atlas.keep import SavedView, Store, Story, get_store, migrations, normalise_url
+from atlas.keep.engine import _enter_wal
+from atlas.ogp.reports import (
     NATIONAL,
     Report,
     ReportFilter,
     ReportInvalid,
-    SavedView,
-    Store,
-    Story,
-    _enter_wal,
     compute_stats,
     evidence_link,
-    get_store,
-    normalise_url,
     validate_report,
 )
+from atlas.places.gazetteer import CODES
+from atlas.security import new_editor_key
 
 TODAY = date(2021, 6, 1)
 
@@ -541,7 +537,7 @@ def test_upgrade_from_version_1_keeps_the_workshop_data(store_url: str):
 
 
 def test_schema_matches_the_query_tables(store: Store):
-    from atlas import store as store_module
+    from atlas.keep import schema as store_module
 
     inspector = sa.inspect(store.engine)
     for table in store_module._md.sorted_tables:

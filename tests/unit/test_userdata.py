@@ -1,4 +1,4 @@
-"""Upload + choices → DatasetTable: matching, fixes, duplicates, points, wide years (atlas.userdata)."""
+"""Upload + choices → DatasetTable: matching, fixes, duplicates, points, wide years (atlas.values.userdata)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import json
 import pandas as pd
 import pytest
 
-from atlas import ingest, userdata
+from atlas import read
 from atlas.errors import UserError
-from atlas.userdata import REGION_COL, Choices, build, default_choices
+from atlas.values import userdata
+from atlas.values.userdata import REGION_COL, Choices, build, default_choices
 
 
-def pasted(rows: list[list[object]]) -> ingest.Upload:
-    return ingest.read_pasted("\n".join("\t".join(str(c) for c in r) for r in rows) + "\n")
+def pasted(rows: list[list[object]]) -> read.Upload:
+    return read.read_pasted("\n".join("\t".join(str(c) for c in r) for r in rows) + "\n")
 
 
 def codes_of(frame: pd.DataFrame) -> list[str | None]:
@@ -35,7 +36,7 @@ def test_sample_file_is_the_messy_kind_and_reads_back():
     assert data == userdata.sample_messy_csv(), "deterministic"
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
-    up = ingest.read_upload(data, userdata.SAMPLE_FILENAME)
+    up = read.read_upload(data, userdata.SAMPLE_FILENAME)
     g = up.report.guesses
     assert (g["encoding"].value, g["separator"].value, g["decimal"].value, g["header_row"].value) == (
         "cp1251", ";", ",", 1)
@@ -45,7 +46,7 @@ def test_sample_file_is_the_messy_kind_and_reads_back():
 
 
 def test_sample_needs_one_fix_and_then_every_row_matches():
-    up = ingest.read_upload(userdata.sample_messy_csv(), userdata.SAMPLE_FILENAME)
+    up = read.read_upload(userdata.sample_messy_csv(), userdata.SAMPLE_FILENAME)
     first = build(up, default_choices(up))
     review = {r.raw: r for r in userdata.review_rows(first.match)}
     assert review["Ош"].method == "ambiguous" and review["Ош"].suggestions == ["KG-O", "KG-GO"]
@@ -60,7 +61,7 @@ def test_sample_needs_one_fix_and_then_every_row_matches():
 
 def test_table_key_is_the_full_hash_of_the_bytes_and_roles_are_kept():
     data = userdata.sample_messy_csv()
-    up = ingest.read_upload(data, "x.csv")
+    up = read.read_upload(data, "x.csv")
     table = build(up, default_choices(up)).table
     assert table.key == "upload:" + hashlib.sha256(data).hexdigest()
     assert table.region_col == REGION_COL and table.year_col == "Год"
@@ -152,7 +153,7 @@ def test_geojson_points_become_lat_lon_rows():
     fc = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"name": "Naryn office", "staff": 3},
          "geometry": {"type": "Point", "coordinates": [75.99, 41.43]}}]}
-    up = ingest.read_upload(json.dumps(fc).encode(), "offices.geojson")
+    up = read.read_upload(json.dumps(fc).encode(), "offices.geojson")
     b = build(up, default_choices(up))
     assert b.table.frame[REGION_COL].tolist() == ["KG-N"]
     assert "geometry" not in b.table.frame.columns

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import numpy as np
 import pytest
 
-from atlas.classify import K_MAX, K_MIN, PALETTES, SCHEMES
+from atlas.draw.classify import K_MAX, K_MIN, PALETTES, SCHEMES
+from atlas.draw.views import MAP_TYPES, TEXT_LIMITS, ViewSpec, describe
 from atlas.i18n import LANGS
-from atlas.indicators import AGGREGATIONS, NORMALISATIONS
-from atlas.views import MAP_TYPES, TEXT_LIMITS, ViewSpec, describe
+from atlas.values.indicators import AGGREGATIONS, NORMALISATIONS
 
 # Characters that break naive link and JSON handling, plus Kyrgyz/Russian letters users type.
 ALPHABET = list("abcXYZ019 &=?#%+,;:|/\\\"'<>{}[]ёЁңөүҢӨҮабвгдеж€😀é") + ["\u00a0"]

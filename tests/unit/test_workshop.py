@@ -12,12 +12,13 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from atlas import saved, workshop
-from atlas.compose import compose
-from atlas.datasets import DatasetTable, builtin_table
+from atlas.draw.compose import compose
+from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
-from atlas.store import Report, SavedView, Story
-from atlas.views import ViewSpec
+from atlas.keep import SavedView, Story
+from atlas.ogp.reports import Report
+from atlas.share import saved, workshop
+from atlas.values.datasets import DatasetTable, builtin_table
 
 UPLOAD_KEY = "upload:" + "ab" * 32
 NOW = dt.datetime(2024, 5, 1, 10, 30, 0)
@@ -26,7 +27,7 @@ NOW = dt.datetime(2024, 5, 1, 10, 30, 0)
 @pytest.fixture
 def sqlite_store(tmp_path, monkeypatch):
     """A fresh SQLite store in a tmp var dir (the backups land there too)."""
-    from atlas.store import Store
+    from atlas.keep import Store
 
     monkeypatch.setenv("ACHYK_VAR_DIR", str(tmp_path))
     opened = Store(f"sqlite:///{tmp_path / 'achyk.sqlite3'}")

@@ -1,0 +1,137 @@
+"""From values per region to everything a page draws: colours, legend, tooltips, text summary.
+
+Shared by the Overview, the map builder and the exports, so a map, its legend, its ranked bar
+and its handout always agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from atlas.draw.charts import ranked_bar, ranked_bar_html
+from atlas.draw.classify import Classes, classify
+from atlas.draw.maps import CompactDeck, RegionStyle, region_deck
+from atlas.i18n import N_, fmt_number
+from atlas.places import gazetteer
+
+
+@dataclass
+class RegionView:
+    values: pd.Series  # indexed by gazetteer.CODES, NaN = no data
+    classes: Classes
+    style: RegionStyle
+    legend: list[tuple[str | None, str, int | None]]  # (colour or None for no data, label, count)
+    summary: str  # plain-text description of the map (shown under it, used as alt text)
+    names: dict[str, str]
+    value_texts: dict[str, str]
+    average: float | None
+    lang: str = "en"
+
+    def deck(self, extra_layers=()) -> CompactDeck:
+        """The pydeck map of this view (offline, compact JSON)."""
+        return region_deck(self.style, extra_layers)
+
+    def ranked_bar_html(self, no_data_label: str, average_label: str) -> str:
+        """The ranked bar as light HTML (no chart library), coloured like the map."""
+        return ranked_bar_html(self.values, self.names, self.style.colors, lambda x: fmt_number(x, self.lang),
+                               no_data_label, self.average, average_label)
+
+    def ranked_bar(self, no_data_label: str, average_label: str) -> go.Figure:
+        """The ranked bar chart of this view, coloured like the map."""
+        return ranked_bar(self.values, self.names, self.style.colors, lambda x: fmt_number(x, self.lang),
+                          no_data_label, self.average, average_label, self.style.highlight)
+
+
+def region_view(
+    values: pd.Series,
+    unit: str,
+    lang: str,
+    _: Callable[[str], str] = str,
+    scheme: str = "natural_breaks",
+    k: int = 5,
+    palette: str = "YlGnBu",
+    reverse: bool = False,
+    labels: bool = True,
+    highlight: str | None = None,
+    source: str = "",
+    manual_breaks: list[float] | None = None,
+    center: float | None = None,
+) -> RegionView:
+    """Classify ``values`` (by ISO code) and describe the result in language ``lang``.
+
+    >>> v = pd.Series({"KG-N": 10.0, "KG-T": 20.0, "KG-B": 0.0})
+    >>> view = region_view(v, "projects", "en", k=3)
+    >>> view.value_texts["KG-C"], view.style.colors["KG-C"] is None
+    ('', True)
+    """
+    values = values.reindex(list(gazetteer.CODES)).astype(float)
+    classes = classify(values, scheme=scheme, k=k, palette=palette, reverse=reverse,
+                       manual_breaks=manual_breaks, center=center)
+    names = {code: gazetteer.region_name(code, lang) for code in gazetteer.CODES}
+
+    def fmt(x: float) -> str:
+        return fmt_number(x, lang)
+
+    # Long units ("per 10,000 people (2021 population)") stay in the legend and title; the
+    # labels and tooltips then carry the number alone so they do not cover the map.
+    short_unit = _(unit) if len(_(unit)) <= 14 else ""
+
+    def fmt_value(x: float) -> str:
+        return f"{fmt(x)} {short_unit}".strip()
+
+    value_texts = {code: "" if pd.isna(v) else fmt_value(v) for code, v in values.items()}
+    colors = dict(zip(values.index, classes.color_of(values), strict=True))
+    extra = (_("Source") + ": " + source,) if source else ()
+    style = RegionStyle(colors=colors, names=names,
+                        value_texts={c: t or _("No data") for c, t in value_texts.items()},
+                        tooltip_extra=extra, labels=labels, highlight=highlight)
+    decimals = legend_decimals([classes.lower, *classes.bins])
+    legend = [(e.color, e.label, e.count) for e in classes.legend(lambda x: fmt_number(x, lang, decimals))]
+    missing = int(values.isna().sum())
+    if missing:
+        legend.append((None, _("No data"), missing))
+    average = float(values.mean()) if values.notna().any() else None
+    return RegionView(values, classes, style, legend, summarise(values, names, fmt_value, _),
+                      names, value_texts, average, lang)
+
+
+def summarise(
+    values: pd.Series, names: dict[str, str], fmt_value: Callable[[float], str], _: Callable[[str], str]
+) -> str:
+    """One or two sentences naming the highest, lowest and median region, and what has no data.
+
+    >>> s = pd.Series({"A": 1.0, "B": 3.0, "C": None})
+    >>> summarise(s, {"A": "a", "B": "b", "C": "c"}, lambda x: f"{x:g} t", str)
+    'Highest: b (3 t). Lowest: a (1 t). Median: 2 t. No data: c.'
+    """
+    known = values.dropna().sort_values()
+    if known.empty:
+        return _("No region has data.")
+    hi, lo = known.index[-1], known.index[0]
+    parts = [
+        _(N_("Highest: {name} ({value}).")).format(name=names[hi], value=fmt_value(known[hi])),
+        _(N_("Lowest: {name} ({value}).")).format(name=names[lo], value=fmt_value(known[lo])),
+        _(N_("Median: {value}.")).format(value=fmt_value(float(known.median()))),
+    ]
+    gaps = [names[c] for c in values.index if pd.isna(values[c])]
+    if gaps:
+        parts.append(_(N_("No data: {names}.")).format(names=", ".join(gaps)))
+    return " ".join(parts)
+
+
+def legend_decimals(edges: list[float]) -> int | None:
+    """Enough decimals that neighbouring class edges never print alike ("0.02 – 0.02").
+
+    >>> legend_decimals([0.012, 0.018, 0.031]), legend_decimals([10.0, 250.0])
+    (3, None)
+    """
+    finite = sorted({float(e) for e in edges if e == e})
+    gaps = [b - a for a, b in zip(finite, finite[1:], strict=False) if b > a]
+    if not gaps or min(gaps) >= 1:
+        return None  # the default formatting is fine for values this far apart
+    return min(4, max(0, -math.floor(math.log10(min(gaps)))))

@@ -1,0 +1,39 @@
+"""OGP: the National Action Plan 2018-2020 and its civil-society monitoring.
+
+``commitments`` (the reference table: load, validate, version; its API is re-exported here, so
+``ogp.bundled_commitments()`` reads as before), ``reports`` (what a monitoring report is: fields,
+validation, statistics, samples), ``monitoring`` (explorer filters, dashboard tables and charts), ``facts``
+(headline facts with their sources and gaps).
+"""
+
+from atlas.ogp.commitments import (
+    COLUMNS,
+    KNOWN_HIGHEST,
+    MAX_BYTES,
+    NOT_IN_DATA,
+    CommitmentsInvalid,
+    active_commitments,
+    bundled_commitments,
+    bundled_csv,
+    known_ids,
+    missing_ids,
+    parse_commitments,
+    upload_commitments,
+    with_missing,
+)
+
+__all__ = [
+    "COLUMNS",
+    "KNOWN_HIGHEST",
+    "MAX_BYTES",
+    "NOT_IN_DATA",
+    "CommitmentsInvalid",
+    "active_commitments",
+    "bundled_commitments",
+    "bundled_csv",
+    "known_ids",
+    "missing_ids",
+    "parse_commitments",
+    "upload_commitments",
+    "with_missing",
+]

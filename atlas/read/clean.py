@@ -1,0 +1,157 @@
+"""From raw cells to a clean table: numbers with any separators, blank, notes and totals rows dropped
+with their reasons.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from atlas.errors import UserError
+from atlas.i18n import N_, Msg
+from atlas.places import regions
+from atlas.read import safety
+from atlas.read.model import NUM_SPACES, TOTAL_HINT, ReadOptions, ReadReport
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Blank names become column_N; repeats get .2, .3 (pandas/Excel habit).
+
+    >>> unique_names(["a", "", "a"])
+    ['a', 'column_2', 'a.2']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        name = name.strip() if name and not name.startswith("Unnamed:") else f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+# --------------------------------------------------------------------------- cleaning
+
+
+def to_number(series: pd.Series, decimal: str = ".") -> pd.Series:
+    """Vectorised text → float: spaces, no-break spaces and the other thousands mark removed.
+
+    >>> to_number(pd.Series(["1 234,5", "2.334,01", "x"]), ",").tolist()
+    [1234.5, 2334.01, nan]
+    """
+    s = series.astype("string").str.replace(NUM_SPACES, "", regex=True).str.rstrip("%")
+    if decimal == ",":
+        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        s = s.str.replace(",", "", regex=False)
+    return pd.to_numeric(s, errors="coerce").astype(float)
+
+
+def is_texty(col: pd.Series) -> bool:
+    return pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)
+
+
+def clean_table(df: pd.DataFrame, first_line: int, decimal: str, opts: ReadOptions, report: ReadReport) -> pd.DataFrame:
+    """Drop blank/totals/notes rows (reported with their lines) and convert number-like text columns."""
+    df = df.copy()
+    df.index = pd.RangeIndex(first_line, first_line + len(df))  # index = file line, for reporting
+    blank = _blank_rows(df)
+    keep = ~blank
+    texty = [c for c in df.columns if is_texty(df[c])]
+    if opts.drop_totals:
+        for col in texty[:3]:
+            uniq = pd.Series(df[col].unique()).dropna()
+            # a vectorised first-word filter keeps is_total off thousands of dates and names
+            maybe = uniq[uniq.astype(str).str.contains(TOTAL_HINT, regex=True)]
+            totals = [v for v in maybe if regions.is_total(v)]
+            if totals:
+                hit = df[col].isin(totals) & keep
+                _drop(report, df[hit], "total row")
+                keep &= ~hit
+    for line in df.index[blank][:1000]:
+        report.dropped.append({"line": int(line), "reason": "blank", "text": ""})
+    if not keep.all():
+        df = df[keep]
+    df = _drop_notes(df, report)
+    safety.check_rows(len(df))
+    for col in [c for c in df.columns if is_texty(df[c])]:
+        df[col] = _maybe_numeric(df[col], decimal, report)
+    if df.empty:
+        raise UserError(Msg(N_("The file has a header (line {line}) but no data rows."), {"line": first_line - 1}))
+    report.messages.insert(0, Msg(N_("Read {rows} rows and {cols} columns."), {"rows": len(df), "cols": df.shape[1]}))
+    if report.dropped:
+        report.messages.append(
+            Msg(N_("{n} rows were left out (totals, notes, blank); see the list."), {"n": len(report.dropped)})
+        )
+    return df.reset_index(drop=True)
+
+
+def _blank_rows(df: pd.DataFrame) -> pd.Series:
+    """Rows empty in every column; numeric columns first, stopping as soon as no row can be blank."""
+    mask = np.ones(len(df), dtype=bool)
+    for col in sorted(df.columns, key=lambda c: is_texty(df[c])):
+        mask &= df[col].isna().to_numpy()
+        if not mask.any():
+            break
+    return pd.Series(mask, index=df.index)
+
+
+def _drop(report: ReadReport, rows: pd.DataFrame, reason: str) -> None:
+    for line, row in rows.head(1000).iterrows():
+        text = " | ".join(str(v) for v in row.tolist() if v is not None and v == v)
+        report.dropped.append({"line": int(line), "reason": reason, "text": text[:200]})
+
+
+def _drop_notes(df: pd.DataFrame, report: ReadReport) -> pd.DataFrame:
+    """Trailing rows with text in one cell only ("Источник: …") are notes, not data."""
+    if df.shape[1] < 2 or df.empty:
+        return df
+    tail = df.tail(20)
+    filled = tail.notna().sum(axis=1)
+    cut = len(df)
+    for n in reversed(filled.tolist()):
+        if n > 1:
+            break
+        cut -= 1
+    if cut < len(df) and cut > 0:
+        _drop(report, df.iloc[cut:], "note below the table")
+        return df.iloc[:cut]
+    return df
+
+
+def _maybe_numeric(col: pd.Series, decimal: str, report: ReadReport) -> pd.Series:
+    """Convert a text column when most of it reads as numbers; count and show the cells that do not."""
+    # decide on a sample first: most text columns are names and cost nothing more
+    sample = col.head(2000).dropna()
+    sample = sample[sample.astype(str).str.strip() != ""].head(500)
+    if sample.empty:
+        return col
+    is_object = pd.api.types.is_object_dtype(col)
+    if is_object and sample.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all():
+        return pd.to_numeric(col, errors="coerce")  # Excel cells that are all real numbers
+    if is_object and not sample.map(lambda v: isinstance(v, str)).any():
+        return col  # dates or other objects: not numbers
+    if to_number(sample.astype(str), decimal).notna().mean() < 0.6:
+        return col
+    if is_object:  # Excel cells: real numbers stay as they are, only text cells are parsed
+        is_text = col.map(lambda v: isinstance(v, str))
+        num = pd.to_numeric(col.where(~is_text), errors="coerce").astype(float)
+        num[is_text] = to_number(col[is_text].astype(str), decimal)
+    else:
+        num = to_number(col, decimal)
+    present = col.dropna()
+    present = present[present.astype(str).str.strip() != ""]
+    bad = present[num.loc[present.index].isna()]
+    if len(bad):
+        examples = [str(v) for v in bad.astype(str).unique()[:5]]
+        report.bad_numbers[str(col.name)] = {"count": int(len(bad)), "examples": examples}
+        report.messages.append(
+            Msg(
+                N_("Column {col}: {n} cells could not be read as numbers (e.g. {ex})."),
+                {"col": col.name, "n": len(bad), "ex": ", ".join(examples[:3])},
+            )
+        )
+    return num

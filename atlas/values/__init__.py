@@ -1,0 +1,6 @@
+"""Values: numbers per unit, ready to classify.
+
+``indicators`` (aggregation and normalisation registries: sum/mean/…, per 10,000 people, per 1,000 km²,
+share), ``datasets`` (the built-in datasets and ``DatasetTable``), ``userdata`` (an upload plus the user's
+choices and fixes → a ``DatasetTable``).
+"""
