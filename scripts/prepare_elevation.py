@@ -133,7 +133,7 @@ def _relief(lat, lon, elev, country) -> bytes:
     col_lon = np.linspace(lon[0], lon[-1], RELIEF_WIDTH)
     r = np.clip(np.rint((row_lat - lat[0]) / step).astype(int), 0, lat.size - 1)
     c = np.clip(np.rint((col_lon - lon[0]) / step).astype(int), 0, lon.size - 1)
-    # Soft: flat ground is a light grey, slopes facing away from the sun darker; 16 levels compress well.
+    # Soft: flat ground is a light grey, slopes facing away from the sun darker; 16 grey levels compress well.
     grey = 255 - np.rint((1 - shade[np.ix_(r, c)]) * 180 / 12) * 12
     alpha = np.where(country[np.ix_(r, c)], 255, 0)
     image = Image.fromarray(np.dstack([grey, alpha]).astype(np.uint8), mode="LA")
