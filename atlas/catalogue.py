@@ -79,6 +79,38 @@ ENTRIES: tuple[Entry, ...] = (
         ),
     ),
     Entry(
+        N_("Official boundaries: oblasts, cities and rayons"),
+        "geo/kg_level1_full.geojson, geo/kg_level1_screen.geojson, geo/kg_level2_full.geojson, "
+        "geo/kg_level2_screen.geojson, geo/kg_lakes_screen.geojson",
+        N_("OCHA COD-AB, Ministry of Emergency Situations of the Kyrgyz Republic (2018)"),
+        N_("CC BY 3.0 IGO: free to reuse with attribution"),
+        "2018-11-19",
+        (
+            N_("Pre-2024 boundaries: the 2024 reform enlarged Bishkek, Osh and other towns."),
+            N_("Lakes (Issyk-Kul, Son-Kul) are holes in the rayon layer; they are drawn as water."),
+        ),
+    ),
+    Entry(
+        N_("Rayons and towns: codes, names, area (55 units)"),
+        "data/units_level2.csv, data/units_level2_aliases.csv",
+        N_("OCHA COD-AB, Ministry of Emergency Situations of the Kyrgyz Republic (2018)"),
+        N_("CC BY 3.0 IGO: free to reuse with attribution"),
+        "2018-11-19",
+        (
+            N_("No population by rayon is bundled: no sourced figures for all 55 units at one date were found."),
+            N_("The source's English misspellings are fixed; Kara-Buura rayon is shown under its new name, "
+               "Aitmatov."),
+        ),
+    ),
+    Entry(
+        N_("Elevation by unit and shaded relief"),
+        "data/elevation_by_unit.csv, geo/relief.png, geo/elevation_grid.npz",
+        N_("GEBCO Compilation Group (2023) GEBCO 2023 Grid, doi:10.5285/f98b053b-0cbc-6c23-e053-6c86abc0af7b"),
+        N_("Public domain"),
+        "2023",
+        (N_("Peaks are smoothed at 15 arc-seconds (about 460 m): Jengish Chokusu reads about 7,000 m, not 7,439 m."),),
+    ),
+    Entry(
         N_("Osh city location"),
         "geo/osh_city.geojson",
         N_("GeoNames feature 1527534 (Osh)"),
