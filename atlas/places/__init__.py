@@ -4,6 +4,6 @@
 ``regions`` (matching names and codes in any language and spelling: ``match``, ``match_code``,
 ``detect_region_column``, ``is_total``), ``points`` (which unit a longitude/latitude lies in), ``geo``
 (the bundled boundary files), ``units`` (both levels from OCHA COD-AB: the 55 level-2 units, their
-parents and spellings, lakes, relief and elevation per unit and per point). The walk starts here: reading a table already needs to know what a region
-name looks like.
+parents and spellings, lakes, relief and elevation per unit and per point).
+The walk starts here: reading a table already needs to know what a region name looks like.
 """

@@ -11,9 +11,8 @@ import pytest
 import shapely
 from PIL import Image
 
-from atlas import gazetteer
 from atlas.paths import DATA, GEO
-from atlas.places import units
+from atlas.places import gazetteer, units
 
 ALBERS = "+proj=aea +lat_1=39.5 +lat_2=42.5 +lat_0=41 +lon_0=74.5 +datum=WGS84 +units=m"
 BOUNDARY_FILES = [
