@@ -10,6 +10,7 @@ from atlas.errors import UserError
 from atlas.i18n import fmt_number
 from ui import builder as ub
 from ui.common import lang, legend, sample_banner, sources_line, tr
+from ui.mapframe import draw, measure, static_map
 from ui.present import save_view_form
 
 _ = tr()
@@ -38,8 +39,10 @@ if geo_choice is not None:
         st.caption(_("Your polygons instead of the regions; per person and per km² need the bundled regions."))
         ub.show_custom_map(spec, table, geo_choice)
     st.stop()
+with main:
+    frame, webgl = measure(ub.P + "map")  # the map's column, measured in the browser
 try:
-    built = builder.build(spec, table, _, highlight=st.session_state.get(ub.HIGHLIGHT))
+    built = builder.build(spec, table, _, highlight=st.session_state.get(ub.HIGHLIGHT), frame=frame)
 except UserError as err:
     with main:
         st.error(err.msg.render(_))
@@ -59,8 +62,8 @@ with main:
         st.markdown(spec.subtitle)
     st.caption(c.caption)
     with st.container():
-        st.pydeck_chart(built.deck, height=520, key=ub.P + "map", on_select=ub.on_map_select,
-                        selection_mode="single-object")
+        draw(lambda: built.deck, webgl, ub.P + "map", static_map(view, c.caption, c.unit),
+             on_select=ub.on_map_select, selection_mode="single-object")
         classed = spec.map_type in CLASSED_MAP_TYPES
         if classed:
             legend(view.legend, ", ".join(t for t in (spec.column or _(table.label), c.unit) if t))

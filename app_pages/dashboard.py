@@ -7,6 +7,7 @@ import streamlit as st
 from atlas.draw.mapview import region_view
 from atlas.ogp import monitoring
 from ui.common import fmt, lang, legend, sample_banner, tr
+from ui.mapframe import show_map, static_map
 from ui.state import store
 
 _ = tr()
@@ -50,9 +51,9 @@ view = region_view(monitoring.map_values(stats.by_region, metric), unit, lang(),
                    source=_("monitoring reports in this app"))
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    st.pydeck_chart(view.deck(), height=480, key="dash_map")
-with right:
     title = _("Reports") if metric == "reports" else _("Share reported completed (%)")
+    show_map(lambda frame: view.deck(frame=frame), "dash_map", static_map(view, title, unit))
+with right:
     legend(view.legend, title)
     st.markdown(view.summary)
     st.caption(_("A report naming two regions counts in both. Reports at national level are not on the map."))

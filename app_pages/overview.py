@@ -9,6 +9,7 @@ from atlas.draw.mapview import region_view
 from atlas.ogp import facts
 from atlas.values import datasets
 from ui.common import lang, legend, sample_banner, sources_line, tr
+from ui.mapframe import show_map, static_map
 
 _ = tr()
 st.title(_("Kyrgyzstan by region"))
@@ -32,7 +33,8 @@ view = region_view(indicator.compute(), indicator.unit, lang(), _, source=_(data
                    palette=palette, k=k)
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    st.pydeck_chart(view.deck(), height=520, key="overview_map")
+    title = f"{_(indicator.label)}, {_(indicator.unit)}"
+    show_map(lambda frame: view.deck(frame=frame), "overview_map", static_map(view, title, _(indicator.unit)))
     legend(view.legend, f"{_(indicator.label)}, {_(indicator.unit)}")
 with right:
     st.subheader(_("Ranking"))

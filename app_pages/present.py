@@ -6,7 +6,7 @@ import streamlit as st
 
 from atlas.share import saved
 from ui.common import tr
-from ui.present import composed_slide, draw_slide, handouts, hide_chrome, nav_link, plain, share_box, slide_title
+from ui.present import draw_slide, handouts, hide_chrome, nav_link, plain, share_box, slide_title
 from ui.state import store
 
 _ = tr()
@@ -52,9 +52,8 @@ if prev_pressed or next_pressed:
     st.query_params["slide"] = str(index + (2 if next_pressed else 0))
     st.rerun()
 
-built = composed_slide(view)
+built = draw_slide(view)
 if built is not None:
-    draw_slide(view, built)
     if story is not None:
         st.caption(_("Story: {title}").format(title=plain(story.title)))
     with st.expander(_("Handouts and link"), expanded=False):

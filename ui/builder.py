@@ -24,6 +24,7 @@ from atlas.values import datasets
 from atlas.values.datasets import DatasetTable
 from atlas.values.indicators import AGGREGATIONS, NORMALISATIONS, _as_text
 from ui.common import lang, legend, tr
+from ui.mapframe import draw, measure
 from ui.state import dataset_table, user_datasets
 
 P = "builder_"
@@ -297,14 +298,15 @@ def show_custom_map(spec: ViewSpec, table: DatasetTable, geo_choice: tuple) -> N
     """Draw the table on the user's polygons, with legend, warnings and the match report."""
     _ = tr()
     gdf, id_col, key_col = geo_choice
+    frame, webgl = measure(P + "custom_map")
     try:
         result = customgeo.custom_map(gdf, id_col, table.frame, key_col, spec.column or None, spec.aggregation,
                                       spec.lang, _, scheme=spec.scheme if spec.scheme != "manual" else "quantiles",
-                                      k=spec.k, palette=spec.palette, reverse=spec.reverse)
+                                      k=spec.k, palette=spec.palette, reverse=spec.reverse, frame=frame)
     except UserError as err:
         st.error(err.msg.render(_))
         return
-    st.pydeck_chart(result.deck, height=520, key=P + "custom_map")
+    draw(lambda: result.deck, webgl, P + "custom_map")
     legend(result.legend, ", ".join(t for t in (spec.column or _("Number of rows"), "") if t))
     for warning in result.warnings:
         st.warning(warning.render(_))

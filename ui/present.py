@@ -11,12 +11,12 @@ import re
 from dataclasses import replace
 from urllib.parse import urlencode, urlsplit
 
-import pydeck as pdk
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from atlas.draw.builder import Built, build
 from atlas.draw.compose import Composed
+from atlas.draw.fit import Frame
 from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
 from atlas.keep import SavedView, Story
@@ -24,10 +24,10 @@ from atlas.share import saved, workshop
 from atlas.values.datasets import DatasetTable
 from ui.builder import size_legend
 from ui.common import fmt, lang, legend, sample_banner, show_user_error, tr
+from ui.mapframe import draw, measure, static_map
 from ui.state import editor_key, store
 from ui.trainer import trainer_unlocked
 
-SLIDE_VIEW = pdk.ViewState(longitude=74.75, latitude=41.2, zoom=5.35, min_zoom=4, max_zoom=11)
 MINE = "present_mine"  # {"views": [ids], "stories": [ids]} saved in this browser session
 SLIDE_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
@@ -125,12 +125,12 @@ def save_view_form(spec: ViewSpec, table: DatasetTable) -> str | None:
     return short_id
 
 
-def composed_slide(view: SavedView) -> Built | None:
-    """Resolve and draw a saved view in the current language (its map type's deck, as in the builder);
-    shows the error and returns None on failure."""
+def composed_slide(view: SavedView, frame: Frame | None = None) -> Built | None:
+    """Resolve and draw a saved view in the current language (its map type's deck, as in the builder,
+    fitted to ``frame``); shows the error and returns None on failure."""
     try:
         slide = saved.resolve(view)
-        return build(replace(slide.spec, lang=lang()), slide.table, tr())
+        return build(replace(slide.spec, lang=lang()), slide.table, tr(), frame=frame)
     except UserError as err:
         show_user_error(err)
         return None
@@ -161,15 +161,19 @@ def slide_title(text: str) -> None:
     st.markdown(f"<h1 class='achyk-slide-title'>{html.escape(text)}</h1>", unsafe_allow_html=True)
 
 
-def draw_slide(view: SavedView, built: Built, height: int = 470) -> None:
-    """The map with its legend, the note and the source line, large enough for the back of a room."""
+def draw_slide(view: SavedView, height: int = 470) -> Built | None:
+    """The map with its legend, the note and the source line, large enough for the back of a room;
+    the map fits the country into its measured column at the slide's height."""
     _ = tr()
-    c = built.composed
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        deck = built.deck
-        deck.initial_view_state = SLIDE_VIEW  # closer than the app's default: the country fills the slide
-        st.pydeck_chart(deck, height=height, key=f"slide_map_{view.short_id}")
+        key = f"slide_map_{view.short_id}"
+        frame, webgl = measure(key)
+        built = composed_slide(view, Frame(frame.width, height))
+        if built is None:
+            return None
+        c = built.composed
+        draw(lambda: built.deck, webgl, key, static_map(c.view, c.caption, c.unit))
     with right, st.container(key="slide_side"):
         if c.table.is_sample:
             sample_banner()
@@ -183,6 +187,7 @@ def draw_slide(view: SavedView, built: Built, height: int = 470) -> None:
         byline = view.team or view.author
         source = c.spec.source or _(c.table.source)
         st.caption(_("Source") + ": " + plain(source + (f" · {byline}" if byline else "")))
+    return built
 
 
 def handouts(view: SavedView, c: Composed) -> None:

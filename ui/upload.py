@@ -21,6 +21,7 @@ from atlas.i18n import N_, Msg
 from atlas.places import gazetteer
 from atlas.values import userdata
 from ui.common import lang, legend
+from ui.mapframe import show_map, static_map
 
 T = Callable[[str], str]
 SOURCE = "upload_source"  # which input spoke last: "file", "paste" or "sample"
@@ -284,7 +285,8 @@ def result(table, _: T) -> None:
     st.subheader(composed.caption)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.pydeck_chart(composed.view.deck(), height=460, key="upload_map")
+        show_map(lambda frame: composed.view.deck(frame=frame), "upload_map",
+                 static_map(composed.view, composed.caption, composed.unit))
     with right:
         legend(composed.view.legend, f"{column or _('Number of rows')}, {composed.unit}".strip(", "))
         for msg in composed.warnings:

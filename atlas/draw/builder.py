@@ -21,6 +21,7 @@ import pandas as pd
 from atlas.draw import maps
 from atlas.draw.classify import PALETTES, palette_colors
 from atlas.draw.compose import Composed, compose
+from atlas.draw.fit import Frame
 from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg, fmt_number
@@ -28,9 +29,6 @@ from atlas.places import gazetteer
 from atlas.values import indicators
 from atlas.values.datasets import DatasetTable
 
-#: The builder's map sits beside its controls and charts, narrower than the Overview's: it opens a
-#: little further out so the whole country (about 11° wide) fits in ~400 px.
-ZOOM = 5.3  # the map spans the whole main column (about 900 px)
 #: Above this many points, dots overlap; the page suggests hexagon bins or a heat map.
 MANY_POINTS = 300
 POINT_TYPES = {"points": "points", "choropleth_points": "points", "hexbin": "hexbin", "heatmap": "heatmap"}
@@ -121,8 +119,9 @@ def ramp(spec: ViewSpec, k: int = 6) -> list[str]:
 
 
 def build(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
-          highlight: str | None = None) -> Built:
-    """Compose the view and draw the deck of its map type, with the notes the reader needs."""
+          highlight: str | None = None, frame: Frame | None = None) -> Built:
+    """Compose the view and draw the deck of its map type, with the notes the reader needs;
+    ``frame``: the map's measured size, which the opening view and the labels fit."""
     c = compose(spec, table, _, highlight=highlight)
     notes: list[Msg] = []
     flagged = few_rows_notes(c, _)
@@ -144,15 +143,15 @@ def build(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
             notes.append(Msg(N_("{n} rows have no coordinates and are not drawn as points."), {"n": missing}))
         if kind == "points" and len(pts) - missing > MANY_POINTS:
             notes.append(Msg(N_("{n} points overlap: try hexagon bins or a heat map."), {"n": len(pts) - missing}))
-        deck = maps.points_deck(style, pts, kind, ramp(spec), choropleth=spec.map_type == "choropleth_points")
+        deck = maps.points_deck(style, pts, kind, ramp(spec), choropleth=spec.map_type == "choropleth_points",
+                                frame=frame)
     elif spec.map_type == "bubbles":
         bad = c.view.values.dropna()
         if (bad < 0).any():
             notes.append(Msg(N_("Negative values cannot be drawn as circles and are left out.")))
-        deck = maps.bubble_deck(style, c.view.values)
+        deck = maps.bubble_deck(style, c.view.values, frame)
     else:
-        deck = maps.region_deck(style)
-    deck.initial_view_state = maps.view_state(zoom=ZOOM)
+        deck = maps.region_deck(style, frame=frame)
     return Built(c, deck, notes)
 
 

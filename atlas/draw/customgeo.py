@@ -19,13 +19,13 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import shapely
 from rapidfuzz import fuzz, process
 
 from atlas.draw import maps
 from atlas.draw.classify import classify
+from atlas.draw.fit import Frame
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg, fmt_number
 from atlas.places.regions import normalise
@@ -123,19 +123,9 @@ class CustomMap:
     warnings: list[Msg]
 
 
-def _view(collection: dict) -> maps.pdk.ViewState:
-    """An opening view that frames the polygons (rough Web Mercator fit for a ~600 px map)."""
-    coords = np.array([c for f in collection["features"] for c in shapely.get_coordinates(
-        shapely.geometry.shape(f["geometry"]))]) if collection["features"] else np.array([[74.7, 41.3]])
-    (x0, y0), (x1, y1) = coords.min(axis=0), coords.max(axis=0)
-    span = max(x1 - x0, (y1 - y0) * 1.4, 0.05)
-    zoom = float(np.clip(np.log2(600 * 360 / (512 * span)), 3, 11))
-    return maps.pdk.ViewState(longitude=(x0 + x1) / 2, latitude=(y0 + y1) / 2, zoom=round(zoom, 2))
-
-
 def custom_map(gdf, id_col: str, df: pd.DataFrame, key_col: str, value_col: str | None, how: str,
                lang: str = "en", _: Callable[[str], str] = str, scheme: str = "natural_breaks", k: int = 5,
-               palette: str = "YlGnBu", reverse: bool = False) -> CustomMap:
+               palette: str = "YlGnBu", reverse: bool = False, frame: Frame | None = None) -> CustomMap:
     """Match, aggregate, classify and draw a table on the user's own polygons."""
     collection = screen_shapes(gdf, id_col)
     names = [f["properties"]["id"] for f in collection["features"]]
@@ -150,5 +140,5 @@ def custom_map(gdf, id_col: str, df: pd.DataFrame, key_col: str, value_col: str 
     warns = list(classes.warnings)
     if unmatched := int((report["how"] == "none").sum()):
         warns.append(Msg(N_("{n} names in the table match no polygon and were left out"), {"n": unmatched}))
-    return CustomMap(maps.geojson_deck(collection, colors, tips, view=_view(collection)), legend, report,
+    return CustomMap(maps.geojson_deck(collection, colors, tips, frame=frame), legend, report,
                      values, warns)

@@ -174,8 +174,14 @@ def _national_outline() -> BaseGeometry:
     return unary_union(list(shapes().values())).buffer(0)
 
 
-def _map_svg(h: Handout) -> str:
-    """The map: neighbours, the 8 polygons, the outline, Osh city's circle and labels."""
+def _tip(h: Handout, code: str, titles: bool) -> str:
+    """A native SVG tooltip (``<title>``), for where no script may run (the app's map without WebGL)."""
+    return f"<title>{escape(h.name(code))}&#10;{escape(h.value_text(code))}</title>" if titles else ""
+
+
+def _map_svg(h: Handout, titles: bool = False) -> str:
+    """The map: neighbours, the 8 polygons, the outline, Osh city's circle and labels; ``titles``
+    adds each unit's name and value as a native tooltip."""
     width, height = _xy(MAP_BOUNDS[2], MAP_BOUNDS[1])
     pattern = (
         f'<defs><pattern id="nodata" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -184,12 +190,14 @@ def _map_svg(h: Handout) -> str:
     )
     neighbours = "".join(f'<path d="{_path_d(g)}" fill="#efefef" stroke="#d4d4d4"/>' for g in neighbour_shapes())
     units = "".join(
-        f'<path d="{_path_d(geom)}" fill-rule="evenodd" {_unit_attrs(h, code)}/>' for code, geom in shapes().items()
+        f'<path d="{_path_d(geom)}" fill-rule="evenodd" {_unit_attrs(h, code)}>{_tip(h, code, titles)}</path>'
+        for code, geom in shapes().items()
     )
     outline = f'<path class="outline" d="{_path_d(_national_outline())}"/>'
     cx, cy = _xy(*city_lonlat())
     style = "stroke:#222;stroke-width:2"
-    city = f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="9" {_unit_attrs(h, CITY_POINT)} style="{style}"/>'
+    city = (f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="9" {_unit_attrs(h, CITY_POINT)} style="{style}">'
+            f"{_tip(h, CITY_POINT, titles)}</circle>")
     labels = "".join(_labels_svg(h)) if h.labels else ""
     title = escape(h.caption or h.title)
     return (

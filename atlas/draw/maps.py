@@ -20,6 +20,9 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.types import String as Text
 
+from atlas.draw import fit as fit_module
+from atlas.draw import labels
+from atlas.draw.fit import PHONE, Frame, View, bounds_of, collection_bounds, fit
 from atlas.places import geo
 
 SEA_FILL = (223, 231, 234, 255)
@@ -29,23 +32,21 @@ REGION_LINE = (255, 255, 255, 255)
 HIGHLIGHT_LINE = (20, 20, 20, 255)
 # pydeck turns every plain string property into a JavaScript expression; literals must be wrapped.
 PIXELS = Text("pixels")
-VIEW = pdk.ViewState(longitude=74.7, latitude=41.3, zoom=5.0, min_zoom=4, max_zoom=11)
-
-
-def view_state(zoom: float = 5.0) -> pdk.ViewState:
-    """The opening view over Kyrgyzstan at ``zoom``.
-
-    >>> view_state(4.6).zoom
-    4.6
-    """
-    return pdk.ViewState(longitude=VIEW.longitude, latitude=VIEW.latitude, zoom=zoom, min_zoom=4, max_zoom=11)
-
-
 class CompactDeck(pdk.Deck):
-    """A Deck whose JSON has no indentation: the same map in a fifth of the bytes."""
+    """A Deck whose JSON has no indentation: the same map in a fifth of the bytes. ``fitted`` is the
+    view it opens on (with the canvas height the page should give it); it stays out of the JSON."""
+
+    fitted: View | None = None
 
     def to_json(self) -> str:  # noqa: D401 - same contract as pydeck's
-        return json.dumps(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)
+        data = json.loads(super().to_json())
+        data.pop("fitted", None)
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    @property
+    def height(self) -> int:
+        """The canvas height the fitted view was made for, in CSS pixels."""
+        return self.fitted.height if self.fitted else fit_module.MAX_HEIGHT
 
 
 def hex_to_rgba(color: str | None, alpha: int = 255) -> list[int]:
@@ -105,7 +106,7 @@ def _tooltip(style: RegionStyle, code: str) -> str:
     return "\n".join([style.names.get(code, code), value, *notes, *style.tooltip_extra]).strip()
 
 
-def region_layers(style: RegionStyle) -> list[pdk.Layer]:
+def region_layers(style: RegionStyle, view: View | None = None) -> list[pdk.Layer]:
     """The polygon layer of 7 oblasts + Bishkek, Osh city's own symbol, and optional labels."""
     features = []
     for feature in _shapes():
@@ -136,42 +137,61 @@ def region_layers(style: RegionStyle) -> list[pdk.Layer]:
         get_line_color=list(HIGHLIGHT_LINE if style.highlight == "KG-GO" else (40, 40, 40, 255)),
         line_width_units=PIXELS, get_line_width=2.5,
     )
-    layers = [regions, osh]
-    if style.labels:
-        layers.append(label_layer(style))
-    return layers
+    return [regions, osh, *(label_layers(style, view) if style.labels else [])]
 
 
-def label_layer(style: RegionStyle) -> pdk.Layer:
-    """Region names (and values) as text with a pale halo, readable over any fill."""
-    points = geo.label_points()
-    rows = []
-    for code, (lon, lat) in points.items():
-        text = style.names.get(code, code)
-        if style.value_texts.get(code):
-            text += "\n" + style.value_texts[code]
-        # Osh city's label sits above its circle; Bishkek's above the small city polygon.
-        offset = [0, -26] if code == "KG-GO" else [0, -14] if code == "KG-GB" else [0, 0]
-        rows.append({"position": [lon, lat], "text": text, "offset": offset})
-    return pdk.Layer(
+def country_view(frame: Frame | None = None) -> View:
+    """The opening view that fits the whole country into ``frame`` (a phone's column if unknown).
+
+    >>> country_view(Frame(475)).zoom > country_view(Frame(340)).zoom
+    True
+    """
+    return fit(_country_bounds(), frame or PHONE)
+
+
+@lru_cache(maxsize=1)
+def _country_bounds() -> tuple[float, float, float, float]:
+    return bounds_of(f["geometry"] for f in _shapes())
+
+
+def label_layers(style: RegionStyle, view: View | None = None) -> list[pdk.Layer]:
+    """Region names (and values, where room is left) as text with a pale halo, placed by
+    ``atlas.draw.labels`` so that no two overlap in ``view``; the cities' labels on leader lines."""
+    view = view or country_view()
+    names = {code: style.names.get(code, code) for code in geo.label_points()}
+    size = labels.font_px(view.width)
+    placed = labels.place(geo.label_points(), names, style.value_texts, view, size=size)
+    rows, lines = [], []
+    for label in placed:
+        lon, lat = view.unproject(label.box.x, label.box.y)
+        rows.append({"position": [round(lon, COORD_DECIMALS), round(lat, COORD_DECIMALS)], "text": label.text})
+        if label.leader_from:
+            lines.append({"from": list(geo.label_points()[label.code]), "to": rows[-1]["position"]})
+    leaders = pdk.Layer("LineLayer", lines, id="leaders", get_source_position="from", get_target_position="to",
+                        get_color=[40, 40, 40, 230], get_width=1.2, width_units=PIXELS, pickable=False)
+    text = pdk.Layer(
         "TextLayer", rows, id="labels", pickable=False, get_position="position", get_text="text",
-        get_size=12, size_units=PIXELS, get_color=[25, 35, 40, 255],
+        get_size=size, size_units=PIXELS, get_color=[25, 35, 40, 255],
         # The font atlas is built in the browser from these characters only (Cyrillic included);
         character_set=Text("".join(sorted({ch for row in rows for ch in row["text"]} | set(" 0123456789")))),
         font_family=Text("'DejaVu Sans', 'Noto Sans', Arial, sans-serif"), font_weight=600,
-        get_pixel_offset="offset", background=True, get_background_color=[255, 255, 255, 185],
-        background_padding=[3, 1], line_height=1.15,
+        background=True, get_background_color=[255, 255, 255, 225],
+        background_padding=[labels.PAD_X, labels.PAD_Y], line_height=labels.LINE_HEIGHT,
     )
+    return [leaders, text]
 
 
-def region_deck(style: RegionStyle, extra_layers: Sequence[pdk.Layer] = ()) -> CompactDeck:
+def region_deck(style: RegionStyle, extra_layers: Sequence[pdk.Layer] = (), frame: Frame | None = None
+                ) -> CompactDeck:
     """The whole offline map: neighbours, regions, Osh city, labels, and any extra layers on top.
 
     >>> style = RegionStyle(colors={"KG-N": "#336699"}, names={"KG-N": "Naryn"}, value_texts={})
     >>> len(region_deck(style).layers)
-    5
+    6
     """
-    return _deck([_neighbour_layer(), *region_layers(style)[:2], *extra_layers, *region_layers(style)[2:]])
+    view = country_view(frame)
+    layers = region_layers(style, view)
+    return _deck([_neighbour_layer(), *layers[:2], *extra_layers, *layers[2:]], view)
 
 
 def points_layer(points: pd.DataFrame, color: str = "#c0392b") -> pdk.Layer:
@@ -252,26 +272,30 @@ def bubble_layer(style: RegionStyle, values: pd.Series, max_px: float = BUBBLE_M
     )
 
 
-def bubble_deck(style: RegionStyle, values: pd.Series) -> CompactDeck:
+def bubble_deck(style: RegionStyle, values: pd.Series, frame: Frame | None = None) -> CompactDeck:
     """Graduated circles over pale regions. Regions without data keep the no-data look.
 
     >>> style = RegionStyle(colors={"KG-N": "#336699"}, names={}, value_texts={})
-    >>> [layer.id for layer in bubble_deck(style, pd.Series({"KG-N": 4.0})).layers][-2:]
-    ['bubbles', 'labels']
+    >>> [layer.id for layer in bubble_deck(style, pd.Series({"KG-N": 4.0})).layers][-3:]
+    ['bubbles', 'leaders', 'labels']
     """
     pale = {code: NEUTRAL_FILL if pd.notna(values.get(code)) else None for code in style.colors}
     base = dataclasses.replace(style, colors=pale)
+    view = country_view(frame)
     layers = [_neighbour_layer(), region_layers(base)[0], bubble_layer(style, values)]
     if style.labels:
-        layers.append(label_layer(style))
-    return _deck(layers)
+        layers.extend(label_layers(style, view))
+    return _deck(layers, view)
 
 
-def _deck(layers: Sequence[pdk.Layer]) -> CompactDeck:
-    return CompactDeck(
-        layers=[_sea_layer(), *layers], initial_view_state=VIEW, map_provider=None,
+def _deck(layers: Sequence[pdk.Layer], view: View | None = None) -> CompactDeck:
+    view = view or country_view()
+    deck = CompactDeck(
+        layers=[_sea_layer(), *layers], initial_view_state=view.view_state(), map_provider=None,
         tooltip={"text": "{tooltip}", "style": {"whiteSpace": "pre-line", "fontSize": "13px"}},
     )
+    deck.fitted = view
+    return deck
 
 
 def compact_points(points: pd.DataFrame) -> list[dict]:
@@ -329,21 +353,23 @@ def point_layer(points: pd.DataFrame, kind: str = "points", colors: Sequence[str
 
 
 def points_deck(style: RegionStyle, points: pd.DataFrame, kind: str = "points",
-                colors: Sequence[str] = ("#c0392b",), choropleth: bool = False) -> CompactDeck:
+                colors: Sequence[str] = ("#c0392b",), choropleth: bool = False, frame: Frame | None = None
+                ) -> CompactDeck:
     """Points (or bins/heat) over the regions; ``choropleth``: regions keep their class colours,
     otherwise they are drawn pale (no-data regions keep the no-data look either way)."""
     base = style if choropleth else dataclasses.replace(
         style, colors={c: NEUTRAL_FILL for c in style.colors}, labels=False)
     if choropleth:
-        return region_deck(base, [point_layer(points, kind, colors)])
+        return region_deck(base, [point_layer(points, kind, colors)], frame)
+    view = country_view(frame)
     layers = [_neighbour_layer(), region_layers(base)[0], point_layer(points, kind, colors)]
     if style.labels:
-        layers.append(label_layer(dataclasses.replace(style, value_texts={})))
-    return _deck(layers)
+        layers.extend(label_layers(dataclasses.replace(style, value_texts={}), view))
+    return _deck(layers, view)
 
 
 def geojson_deck(collection: Mapping, colors: Mapping[str, str | None], tooltips: Mapping[str, str],
-                 highlight: str | None = None, view: pdk.ViewState | None = None) -> CompactDeck:
+                 highlight: str | None = None, frame: Frame | None = None) -> CompactDeck:
     """A choropleth of your own polygons: features carry an ``id`` property matched to ``colors``.
 
     >>> fc = {"type": "FeatureCollection", "features": []}
@@ -364,7 +390,6 @@ def geojson_deck(collection: Mapping, colors: Mapping[str, str | None], tooltips
         get_fill_color="properties.fill", get_line_color="properties.line", get_line_width=1.5,
         line_width_units=PIXELS,
     )
-    deck = _deck([_neighbour_layer(), layer])
-    if view is not None:
-        deck.initial_view_state = view
-    return deck
+    # Your own polygons open on their own extent.
+    view = fit(collection_bounds(collection), frame or PHONE) if features else country_view(frame)
+    return _deck([_neighbour_layer(), layer], view)

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from atlas.draw.charts import ranked_bar, ranked_bar_html
 from atlas.draw.classify import Classes, classify
+from atlas.draw.fit import Frame
 from atlas.draw.maps import CompactDeck, RegionStyle, region_deck
 from atlas.i18n import N_, fmt_number
 from atlas.places import gazetteer
@@ -32,9 +33,9 @@ class RegionView:
     average: float | None
     lang: str = "en"
 
-    def deck(self, extra_layers=()) -> CompactDeck:
-        """The pydeck map of this view (offline, compact JSON)."""
-        return region_deck(self.style, extra_layers)
+    def deck(self, extra_layers=(), frame: Frame | None = None) -> CompactDeck:
+        """The pydeck map of this view (offline, compact JSON), fitted and labelled for ``frame``."""
+        return region_deck(self.style, extra_layers, frame)
 
     def ranked_bar_html(self, no_data_label: str, average_label: str) -> str:
         """The ranked bar as light HTML (no chart library), coloured like the map."""
