@@ -112,8 +112,8 @@ def font_px(width: int) -> int:
 def _near(w: float, h: float) -> list[tuple[float, float]]:
     """Offsets tried for a unit's own label: on its point, then nudged a little each way."""
     out = [(0.0, 0.0)]
-    for fy in (0.0, -0.6, 0.6, -1.1, 1.1):
-        for fx in (0.0, -0.3, 0.3):
+    for fy in (0.0, -0.6, 0.6, -1.1, 1.1, -1.6, 1.6):
+        for fx in (0.0, -0.3, 0.3, -0.5, 0.5):
             if fx or fy:
                 out.append((fx * w, fy * h))
     return out
@@ -138,28 +138,35 @@ def place(anchors: Mapping[str, tuple[float, float]], names: Mapping[str, str], 
 
     >>> from atlas.draw.fit import Frame, fit
     >>> view = fit((70.0, 39.0, 80.0, 43.0), Frame(400))
-    >>> [l.text for l in place({"A": (72, 41), "B": (72.05, 41)}, {"A": "Alpha", "B": "Beta"}, {}, view)]
-    ['Alpha']
+    >>> placed = place({"A": (72, 41), "B": (72.05, 41)}, {"A": "Alpha", "B": "Beta"}, {}, view)
+    >>> [l.text for l in placed], overlaps(placed)
+    (['Alpha', 'Beta'], [])
     """
     codes = [c for c in (order or [*[c for c in CITIES if c in anchors], *anchors]) if c in anchors]
     points = {c: view.project(*anchors[c]) for c in codes}
     obstacles = [Box(*points[c], 2 * CITY_RADIUS, 2 * CITY_RADIUS) for c in CITIES if c in points]
     placed: dict[str, Label] = {}
 
-    def free(box: Box, code: str) -> bool:
+    # Where the other units' names would sit on their own points: a city's label keeps off them if it can.
+    reserved = {c: Box(*points[c], *text_box(names.get(c, c), size)) for c in codes if c not in CITIES}
+
+    def free(box: Box, code: str, polite: bool = False) -> bool:
         if not box.inside(view.width, view.height):
             return False
         others = [lab.box for c, lab in placed.items() if c != code]
+        if polite:
+            others += [b for c, b in reserved.items() if c != code and c not in placed]
         return not any(box.intersects(o, GAP) for o in [*others, *obstacles])
 
     def try_place(code: str, text: str) -> Label | None:
         w, h = text_box(text, size)
         x, y = points[code]
         city = code in CITIES
-        for dx, dy in _beside(w, h) if city else _near(w, h):
-            box = Box(x + dx, y + dy, w, h)
-            if free(box, code):
-                return Label(code, text, box, (x, y) if city else None)
+        for polite in (True, False) if city else (False,):
+            for dx, dy in _beside(w, h) if city else _near(w, h):
+                box = Box(x + dx, y + dy, w, h)
+                if free(box, code, polite):
+                    return Label(code, text, box, (x, y) if city else None)
         return None
 
     for code in codes:  # names first: a name is worth more than any value

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from urllib.parse import urlencode
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from atlas.draw import builder, maps
+from atlas.draw import maps
 from atlas.draw.classify import palette_colors
+from atlas.draw.fit import Frame
 from atlas.places import geo
 from tests.browserkit import screenshot, wait_for_app
 
@@ -24,15 +24,9 @@ VIEW = {"f": json.dumps({"theme": ["Access to Information"]}, separators=(",", "
 
 
 def _screen_xy(lon: float, lat: float, width: float, height: float) -> tuple[int, int]:
-    """Web Mercator (deck.gl's 512-px world) position of a point in the canvas of the initial view."""
-    scale = 512 * 2 ** builder.ZOOM
-    dx = (lon - maps.VIEW.longitude) / 360 * scale
-
-    def merc(phi: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(phi) / 2))
-
-    dy = (merc(maps.VIEW.latitude) - merc(lat)) * scale / (2 * math.pi)
-    return int(round(width / 2 + dx)), int(round(height / 2 + dy))
+    """Position of a point in the canvas of the initial view (the country fitted to the canvas)."""
+    x, y = maps.country_view(Frame(int(round(width)), int(round(height)))).project(lon, lat)
+    return int(round(x)), int(round(y))
 
 
 def _colour_at(pixels: np.ndarray, x: int, y: int) -> np.ndarray:
