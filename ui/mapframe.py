@@ -49,6 +49,22 @@ export default function (component) {
 
 _PROBE = st.components.v2.component("achyk_map_probe", js=_JS, isolate_styles=False)
 
+# st.html sanitises SVG away; this component shows our own renderer's markup (every text in it was
+# escaped by atlas/draw/export_html.py) as it is, with no script of its own beyond putting it in place.
+_SVG_JS = """
+export default function (component) {
+  const { parentElement, data } = component;
+  let holder = parentElement.querySelector(":scope > .achyk-svg-holder");
+  if (!holder) {
+    holder = document.createElement("div");
+    holder.className = "achyk-svg-holder";
+    parentElement.appendChild(holder);
+  }
+  holder.innerHTML = data || "";
+}
+"""
+_SVG = st.components.v2.component("achyk_svg_map", js=_SVG_JS, isolate_styles=False)
+
 
 def measure(key: str) -> tuple[Frame, bool]:
     """(the map's frame, whether WebGL works) for the column this is called in.
@@ -87,7 +103,7 @@ def draw(make_deck: Callable[[], CompactDeck], webgl: bool, key: str, static_htm
     """Draw the deck at its fitted height or, without WebGL, the static map (or a note)."""
     if not webgl:
         if static_html is not None:
-            st.html(static_html())
+            _SVG(key=key + "_svg", data=static_html(), height="content")
         else:
             from ui.common import tr
 

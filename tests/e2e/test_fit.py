@@ -1,0 +1,204 @@
+"""The map fits its column at laptop and phone sizes, its labels do not collide, and without WebGL a
+static SVG map stands in (issue 16, parts 1, 2 and 6). Screenshots in Kyrgyz and Russian go to
+artifacts/screens/ for a person to look at."""
+
+from __future__ import annotations
+
+import io
+import math
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from atlas.draw import classify, labels, maps
+from atlas.draw.fit import Frame
+from atlas.draw.mapview import region_view
+from atlas.i18n import translator
+from atlas.places import geo
+from atlas.values import datasets
+from tests.browserkit import ARGS, CHROMIUM, free_port, screenshot, start_server, wait_for_app
+
+pytestmark = pytest.mark.e2e
+SIZES = {"laptop": (1280, 800), "phone": (390, 844)}
+CANVAS = "[data-testid='stDeckGlJsonChart'] canvas"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """Our own server whose store holds the demo story, for the presentation page."""
+    from atlas.keep import Store
+    from atlas.share import workshop
+
+    var = tmp_path_factory.mktemp("fit_var")
+    store = Store(f"sqlite:///{var / 'achyk.sqlite3'}")
+    try:
+        story_id = workshop.load_demo(store, True, str, "e2e-editor-key-0123456789abcdef").story_id
+    finally:
+        store.close()
+    port = free_port()
+    proc = start_server(var, port)
+    yield f"http://127.0.0.1:{port}", story_id
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def _pixels(page) -> np.ndarray:
+    canvas = page.locator(CANVAS).first
+    return np.asarray(Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")).astype(int)
+
+
+def _first_paint(page, timeout: float = 60.0) -> np.ndarray:
+    """The canvas as soon as deck.gl has drawn the country on it (more than the sea and neighbours)."""
+    page.wait_for_selector(CANVAS, timeout=timeout * 1000)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        pixels = _pixels(page)
+        if (_saturation(pixels) > 30).mean() > 0.02:
+            return pixels
+        page.wait_for_timeout(150)
+    raise AssertionError("the map never painted the country")
+
+
+def _saturation(pixels: np.ndarray) -> np.ndarray:
+    return pixels.max(axis=2) - pixels.min(axis=2)
+
+
+def _edge(pixels: np.ndarray, ring: int = 2) -> np.ndarray:
+    return np.concatenate([pixels[:ring].reshape(-1, 3), pixels[-ring:].reshape(-1, 3),
+                           pixels[:, :ring].reshape(-1, 3), pixels[:, -ring:].reshape(-1, 3)])
+
+
+def _assert_country_inside(pixels: np.ndarray, class_colours=()) -> None:
+    """No region colour on the canvas edge (only the pale sea, neighbours and their borders), and the
+    country fills the canvas: its coloured pixels span most of its width or height."""
+    edge = _edge(pixels)
+    assert (_saturation(edge[None])[0] <= 16).all(), "a coloured region touches the canvas edge"
+    for colour in class_colours:
+        rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+        assert not (np.abs(edge - rgb).max(axis=1) <= 8).any(), colour
+    ys, xs = np.nonzero(_saturation(pixels) > 30)
+    span_x, span_y = (xs.max() - xs.min()) / pixels.shape[1], (ys.max() - ys.min()) / pixels.shape[0]
+    assert max(span_x, span_y) > 0.75, (span_x, span_y)
+
+
+def _open(browser, size: str, url: str):
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU")
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:",
+                                                                                 "blob:", "about:")) else None)
+    page.goto(url)
+    return context, page, outside
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("lang", ["ru", "ky"])
+def test_overview_map_fits_and_its_labels_are_where_the_layout_puts_them(browser, served, size, lang):
+    app_url, _ = served
+    context, page, outside = _open(browser, size, f"{app_url}/?lang={lang}")
+    try:
+        colours = classify.palette_colors(classify.DEFAULT_PALETTE, classify.DEFAULT_K)
+        _assert_country_inside(_first_paint(page), colours)
+        wait_for_app(page, 60_000)
+        page.wait_for_timeout(2500)
+        box = page.locator(CANVAS).first.bounding_box()
+        frame = Frame(int(round(box["width"])))
+        view = maps.country_view(frame)
+        assert abs(box["height"] - view.height) <= 1, "the map's height is the fitted one"
+        pixels = _pixels(page)
+        _assert_country_inside(pixels, colours)
+        screenshot(page, f"fit_overview_{lang}_{size}", full_page=True)
+        _assert_labels_drawn_as_laid_out(page, pixels, view, lang)
+    finally:
+        context.close()
+    assert outside == []
+
+
+def _assert_labels_drawn_as_laid_out(page, pixels: np.ndarray, view, lang: str) -> None:
+    ind = datasets.indicator(next(iter(datasets.INDICATORS)))
+    region = region_view(ind.compute(), ind.unit, lang, translator(lang))
+    size = labels.font_px(view.width)
+    placed = labels.place(geo.label_points(), region.names, region.style.value_texts, view, size=size)
+    assert labels.overlaps(placed) == [] and len(placed) >= 7
+    # The browser's own text widths agree with the font metrics the layout used.
+    lines = sorted({line for label in placed for line in label.text.split("\n")})
+    widths = page.evaluate(
+        """([lines, size]) => { const c = document.createElement('canvas').getContext('2d');
+        c.font = `600 ${size}px 'DejaVu Sans'`; return lines.map(l => c.measureText(l).width); }""", [lines, size])
+    for line, browser_width in zip(lines, widths, strict=True):
+        ours = labels.text_box(line, size)[0] - 2 * labels.PAD_X
+        assert browser_width <= ours + 1 and browser_width >= ours * 0.9, (line, browser_width, ours)
+    # Every dark (text) pixel lies in a computed label box, apart from Osh city's ring and the leader lines.
+    dark = np.argwhere(pixels.max(axis=2) < 80)
+    boxes = [label.box for label in placed]
+    osh = view.project(*geo.label_points()["KG-GO"])
+    leaders = [(label.leader_from, (label.box.x, label.box.y)) for label in placed if label.leader_from]
+    stray = [(x, y) for y, x in dark if not _explained(x, y, boxes, osh, leaders)]
+    assert len(stray) <= 0.01 * max(len(dark), 1), stray[:20]
+    # ... and every box has text in it.
+    for label in placed:
+        x0, y0, x1, y1 = (int(v) for v in label.box.edges)
+        assert (pixels[max(y0, 0) : y1, max(x0, 0) : x1].max(axis=2) < 80).any(), label.text
+
+
+def _explained(x: float, y: float, boxes, osh, leaders, slack: float = 2.5) -> bool:
+    if math.dist((x, y), osh) <= labels.CITY_RADIUS + 4:
+        return True
+    for b in boxes:
+        x0, y0, x1, y1 = b.edges
+        if x0 - slack <= x <= x1 + slack and y0 - slack <= y <= y1 + slack:
+            return True
+    for (ax, ay), (bx, by) in leaders:
+        length2 = max((bx - ax) ** 2 + (by - ay) ** 2, 1e-9)
+        t = max(0.0, min(1.0, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / length2))
+        if math.dist((x, y), (ax + t * (bx - ax), ay + t * (by - ay))) <= 2.5:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("path", ["builder?lang=ru", "builder?lang=ky", "present?story={story}&lang=ru",
+                                  "present?story={story}&lang=ky"])
+def test_builder_and_presentation_maps_fit(browser, served, size, path):
+    app_url, story_id = served
+    context, page, outside = _open(browser, size, f"{app_url}/{path.format(story=story_id)}")
+    try:
+        _assert_country_inside(_first_paint(page))
+        wait_for_app(page, 60_000)
+        page.wait_for_timeout(2500)
+        _assert_country_inside(_pixels(page))
+        name = path.split("?")[0] + "_" + path.split("lang=")[1]
+        screenshot(page, f"fit_{name}_{size}", full_page=True)
+    finally:
+        context.close()
+    assert outside == []
+
+
+def test_without_webgl_the_static_svg_map_is_shown(browser, served):
+    app_url, _ = served
+    plain = browser.browser_type.launch(executable_path=CHROMIUM, args=[*ARGS, "--disable-webgl", "--disable-3d-apis"])
+    try:
+        context = plain.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.goto(f"{app_url}/?lang=ru")
+        svg_map = page.locator("[data-testid='achyk-svg-map']")
+        svg_map.wait_for(timeout=60_000)
+        wait_for_app(page, 60_000)
+        units = svg_map.locator("svg [data-code]")
+        assert units.count() == 9
+        # The same classes: the fills are the overview's class colours; tooltips name unit and value.
+        colours = set(classify.palette_colors(classify.DEFAULT_PALETTE, classify.DEFAULT_K))
+        fills = {units.nth(i).get_attribute("fill") for i in range(units.count())}
+        assert fills <= colours and len(fills) >= 4, fills
+        tip = svg_map.locator("svg [data-code='KG-GO'] title").text_content()
+        assert "Ош" in tip and any(ch.isdigit() for ch in tip)
+        assert svg_map.locator(".legend li").count() >= 4
+        assert page.locator(CANVAS).count() == 0
+        page.keyboard.press("Tab")
+        screenshot(page, "no_webgl_overview_ru")
+        context.close()
+    finally:
+        plain.close()
