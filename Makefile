@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+
 .PHONY: run test lint bench load clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -19,7 +21,13 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: $(STAMP) lint
+# axe-core (pinned in tests/a11y/package-lock.json) for the accessibility tests, from npm.
+$(AXE): tests/a11y/package.json tests/a11y/package-lock.json
+	bash scripts/system_deps.sh
+	npm ci --prefix tests/a11y --no-audit --no-fund --silent
+	touch $(AXE)
+
+test: $(STAMP) lint $(AXE)
 	bash scripts/system_deps.sh
 	$(PY) -m pytest
 
@@ -32,4 +40,4 @@ load: $(STAMP)
 	$(PY) scripts/load.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache tests/a11y/node_modules

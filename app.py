@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.timing import timed
-from ui.common import language_switch, tr
+from ui.common import house_style, language_switch, tr
 
 st.set_page_config(page_title="Achyk Atlas", page_icon="🗺️", layout="wide")  # i18n: ok (product name)
 _ = tr()
+house_style()
 
 PAGES = {
     _("Explore"): [

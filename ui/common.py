@@ -13,6 +13,22 @@ from atlas.errors import UserError
 LANG_KEY = "lang"
 
 
+# Captions and small text: Streamlit fades them to about 3.9:1 on our backgrounds; WCAG AA asks 4.5:1.
+HOUSE_CSS = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+  color: #4a565d !important; opacity: 1 !important; }
+/* The shown text of a disabled select box (Streamlit draws it at 2.3:1). */
+span[aria-hidden="true"] > [data-testid="stMarkdownContainer"] p { color: #5b666c !important; opacity: 1 !important; }
+/* Code blocks (the trainer's commands): the highlighter's light cyan and teal read at 2.5:1; keep one dark ink. */
+[data-testid="stCode"] code span { color: #1d2b33 !important; }
+</style>"""
+
+
+def house_style() -> None:
+    """The app's few CSS rules (readable contrast for small text), once per run from the frame."""
+    st.html(HOUSE_CSS)
+
+
 def lang() -> str:
     """The current language: the link (?lang=ky) first, then this session's choice, then the browser."""
     wanted = i18n.pick_lang(st.query_params.get(LANG_KEY) or st.session_state.get(LANG_KEY), st.context.locale)
@@ -70,7 +86,7 @@ def legend(entries: Sequence[tuple[str | None, str, int | None]], title: str) ->
         )
         suffix = f" <span style='color:#667'>({count})</span>" if count is not None else ""
         rows.append(
-            f"<div style='display:flex;align-items:center;gap:.5em;margin:2px 0'>"
+            f"<div role='listitem' style='display:flex;align-items:center;gap:.5em;margin:2px 0'>"
             f"<span style='display:inline-block;width:1.4em;height:1em;border:1px solid #888;{swatch}'></span>"
             f"<span>{html.escape(label)}{suffix}</span></div>"
         )

@@ -57,7 +57,8 @@ def svg_map_html(h: Handout, note: str) -> str:
     """
     return (
         f'<div class="{_SCOPE}" data-testid="achyk-svg-map"><style>{_scoped_css()}'
-        f".{_SCOPE} .legend .count{{margin-left:auto}} .{_SCOPE} svg.map{{max-width:100%}} .{_SCOPE} .lbl{{font-size:16px}}</style>"
+        f".{_SCOPE} .legend .count{{margin-left:auto}} .{_SCOPE} svg.map{{max-width:100%}}"
+        f" .{_SCOPE} .lbl{{font-size:16px}}</style>"
         f"{export_html._map_svg(h, titles=True)}{export_html._legend_html(h)}"
         f'<p class="{_SCOPE}-note">{export_html.escape(note)}</p></div>'
     )
