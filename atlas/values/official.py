@@ -165,12 +165,12 @@ def _rows(series: str, breakdown: dict[str, str] | None) -> pd.DataFrame:
     """The observations of ``series`` at ``breakdown`` (the default for every dimension not named)."""
     key = default_breakdown(series)
     for dim, code in (breakdown or {}).items():
-        offered = breakdowns(series).get(dim, [key.get(dim)])
-        if dim not in key or code not in offered:
+        offered = breakdowns(series).get(dim) or ([key[dim]] if dim in key else [])
+        if code not in offered:
             raise UserError(
                 Msg(
                     N_("The series {series} has no breakdown {dim}={code}. Offered: {known}"),
-                    {"series": series, "dim": dim, "code": code, "known": _short(offered)},
+                    {"series": series, "dim": dim, "code": code, "known": _short(offered or ["-"])},
                 )
             )
         key[dim] = code
