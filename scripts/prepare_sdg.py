@@ -190,12 +190,7 @@ def main() -> None:
     dsd = structure.structure["SDG"]
     cl = structure.codelist
     series_cl = cl["CL_SERIES"]
-    indicator_of = {
-        s.id: str(a.text)
-        for s in series_cl
-        for a in s.annotations
-        if a.type == "Indicator"
-    }
+    indicator_of = {s.id: str(a.text) for s in series_cl for a in s.annotations if a.type == "Indicator"}
     raw = read_all(dsd)
     names_ky = pd.read_csv(OUT / "names_ky.csv", dtype=str).set_index("series")["name_ky"]
 

@@ -38,9 +38,7 @@ def _fail(message: str) -> int:
 def _text(out: list[dict] | dict) -> str:
     """Readable lines for a person at a terminal."""
     if isinstance(out, list):
-        return "\n".join(
-            f"{s['id']:18} {s['years'][0]}–{s['years'][-1]}  {s['names']['en']}" for s in out
-        )
+        return "\n".join(f"{s['id']:18} {s['years'][0]}–{s['years'][-1]}  {s['names']['en']}" for s in out)
     lines = [f"{out['series']} {out['year']} ({out['unit']})"]
     lines += [f"  {code:6} {'no data' if v is None else f'{v:,.2f}'}" for code, v in out["values"].items()]
     nat = out["national"]
