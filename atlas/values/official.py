@@ -277,3 +277,30 @@ def cli_values(series: str, year: int) -> dict:
         "values": values(series, year),
         "national": national(series, year),
     }
+
+
+# ---------------------------------------------------------------- OGP commitments
+
+
+@lru_cache(maxsize=1)
+def commitment_links() -> pd.DataFrame:
+    """The reviewed table of which official series speak to which OGP commitment, with a one-line
+    reason in en/ru/ky (``data/ogp_indicator_links.csv``).
+
+    >>> "_L_KG_160501_1A" in series_for_commitment("KG0026")
+    True
+    """
+    return pd.read_csv(DATA / "ogp_indicator_links.csv", dtype=str, keep_default_na=False)
+
+
+def series_for_commitment(commitment_id: str) -> list[str]:
+    """Series linked to one commitment, in the table's order; [] when none speaks to it."""
+    links = commitment_links()
+    return list(links.loc[links["commitment_id"] == commitment_id, "series"])
+
+
+def link_reason(commitment_id: str, series: str, lang: str = "en") -> str:
+    """Why ``series`` speaks to ``commitment_id``, in ``lang``; "" when they are not linked."""
+    links = commitment_links()
+    row = links[(links["commitment_id"] == commitment_id) & (links["series"] == series)]
+    return str(row[f"reason_{lang if lang in _LANGS else 'en'}"].iloc[0]) if len(row) else ""

@@ -187,3 +187,16 @@ def test_osh_oblast_notes_that_it_included_osh_city() -> None:
 def test_values_are_plain_floats_for_json() -> None:
     v = official.values("SI_POV_NAHC", 2023)
     assert all(x is None or type(x) is float and math.isfinite(x) for x in v.values())
+
+
+def test_every_commitment_link_names_a_real_commitment_and_series() -> None:
+    links = official.commitment_links()
+    commitments = set(pd.read_csv(DATA / "ogp_commitments.csv", dtype=str)["commitment_id"])
+    assert len(links) >= 10
+    assert set(links["commitment_id"]) <= commitments
+    assert set(links["series"]) <= set(official.catalogue().index)
+    assert not links.duplicated(["commitment_id", "series"]).any()
+    for lang in ("en", "ru", "ky"):
+        assert (links[f"reason_{lang}"].str.len() > 20).all(), lang
+    assert official.series_for_commitment("KG0020") == []  # parliament: no series speaks to it
+    assert "Нацстатком" in official.link_reason("KG0007", "_L_KG_160501_1A", "ru")
