@@ -67,6 +67,30 @@ ENTRIES: tuple[Entry, ...] = (
         True,
     ),
     Entry(
+        N_("Official SDG indicators by region (75 series)"),
+        "data/sdg/catalogue.csv, data/sdg/values.parquet, data/sdg/codes.csv",
+        N_("National Statistical Committee of the Kyrgyz Republic, national SDG platform (SDMX files of the "
+           "platform's data repository, 15 August 2025)"),
+        N_("Official statistics; cite the National Statistical Committee with the series and year"),
+        "2025-08-15",
+        (
+            N_("Kyrgyz names of the series are the Achyk Atlas project's translation; "
+               "English and Russian are the NSC's."),
+            N_("13 series of the files are left out: 7 have no name in the structure file, "
+               "5 have national figures only, 1 has no total."),
+            N_("In some early years Osh oblast includes Osh city; "
+               "the value's note says so and Osh city shows no data."),
+        ),
+    ),
+    Entry(
+        N_("OGP commitments and the official series that speak to them"),
+        "data/ogp_indicator_links.csv",
+        N_("Reviewed by the Achyk Atlas project from the commitment titles and policy areas and the series names"),
+        N_("Project's own, free to reuse"),
+        "2026-12",
+        (N_("Commitments on parliament, election finance and plan monitoring have no link: no series measures them."),),
+    ),
+    Entry(
         N_("Boundaries of the oblasts and Bishkek"),
         "geo/kg_admin1_full.geojson, geo/kg_admin1_screen.geojson",
         N_("Made with Natural Earth: 1:10m Admin 1 – States, Provinces"),
