@@ -23,7 +23,7 @@ from atlas.classify import PALETTES, palette_colors
 from atlas.compose import Composed, compose
 from atlas.datasets import DatasetTable
 from atlas.errors import UserError
-from atlas.i18n import N_, Msg, fmt_number
+from atlas.i18n import N_, Msg, count_text
 from atlas.views import ViewSpec
 
 #: The builder's map sits beside its controls and charts, narrower than the Overview's: it opens a
@@ -69,8 +69,8 @@ def point_frame(c: Composed, _: Callable[[str], str] = str) -> pd.DataFrame:
     col = c.spec.column
     if col:
         weight = pd.to_numeric(frame[col], errors="coerce")
-        unit = _(t.units[col]) if col in t.units else ""
-        text = weight.map(lambda v: "" if pd.isna(v) else f"{col}: {fmt_number(v, c.spec.lang)} {unit}".strip())
+        unit = t.units.get(col, "")
+        text = weight.map(lambda v: "" if pd.isna(v) else f"{col}: {count_text(v, unit, c.spec.lang, _)}")
         out["tooltip"] = (names + "\n" + text).str.strip() if isinstance(names, pd.Series) else text
         out["w"] = weight
     else:
