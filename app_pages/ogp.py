@@ -33,7 +33,7 @@ with st.container(border=True):
     )
 
 shown = monitoring.filter_commitments(table, areas, leads, irm_field, irm_value)
-st.markdown(_("**{shown}** of {total} commitments match.").format(shown=len(shown), total=len(table)))
+st.markdown(_("Commitments that match: **{shown}** of {total}.").format(shown=len(shown), total=len(table)))
 st.dataframe(
     shown[["commitment_id", "title_en", "lead_institution", "start_date", "end_date"]],
     hide_index=True, width="stretch", key="ogp_table",

@@ -36,7 +36,7 @@ import pandas as pd
 
 from atlas import regions, safety
 from atlas.errors import UserError
-from atlas.i18n import N_, Msg
+from atlas.i18n import N_, Msg, plural_msg
 
 Progress = Callable[[float], None] | None
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1251", "cp866", "koi8-r", "latin-1")
@@ -524,8 +524,10 @@ def _clean(
     )
     if report.dropped:
         report.messages.append(
-            Msg(
-                N_("{n} rows were left out (totals, notes, blank); see the list."), {"n": len(report.dropped)}
+            plural_msg(
+                "{n} row was left out (totals, notes, blank); see the list.",
+                "{n} rows were left out (totals, notes, blank); see the list.",
+                len(report.dropped),
             )
         )
     return df.reset_index(drop=True)
@@ -591,9 +593,11 @@ def _maybe_numeric(col: pd.Series, decimal: str, report: ReadReport) -> pd.Serie
         examples = [str(v) for v in bad.astype(str).unique()[:5]]
         report.bad_numbers[str(col.name)] = {"count": int(len(bad)), "examples": examples}
         report.messages.append(
-            Msg(
-                N_("Column {col}: {n} cells could not be read as numbers (e.g. {ex})."),
-                {"col": col.name, "n": len(bad), "ex": ", ".join(examples[:3])},
+            plural_msg(
+                "Column {col}: {n} cell could not be read as a number (e.g. {ex}).",
+                "Column {col}: {n} cells could not be read as numbers (e.g. {ex}).",
+                len(bad),
+                {"col": col.name, "ex": ", ".join(examples[:3])},
             )
         )
     return num

@@ -29,7 +29,7 @@ import pandas as pd
 
 from atlas.errors import UserError
 from atlas.gazetteer import CODES
-from atlas.i18n import N_, Msg
+from atlas.i18n import N_, Msg, plural_msg
 from atlas.paths import DATA
 
 COLUMNS: tuple[str, ...] = (
@@ -63,7 +63,8 @@ class CommitmentsInvalid(UserError):
 
     def __init__(self, problems: list[Msg]):
         super().__init__(
-            Msg(N_("The table was not loaded: {count} problem(s) found."), {"count": len(problems)})
+            plural_msg("The table was not loaded: {n} problem found.",
+                       "The table was not loaded: {n} problems found.", len(problems))
         )
         self.problems = problems
 

@@ -45,7 +45,7 @@ from atlas.csvsafe import safe_cell as safe_csv_cell
 from atlas.csvsafe import to_safe_csv
 from atlas.errors import UserError
 from atlas.gazetteer import CODES
-from atlas.i18n import N_, Msg
+from atlas.i18n import N_, Msg, plural_msg
 from atlas.paths import var_dir
 from atlas.security import hash_editor_key, key_matches, new_short_id
 
@@ -276,7 +276,8 @@ class ReportInvalid(UserError):
     """A report with problems; ``problems`` maps a field name to its message (for per-widget errors)."""
 
     def __init__(self, problems: dict[str, Msg]):
-        super().__init__(Msg(N_("The report was not saved: {count} field(s) need fixing."), {"count": len(problems)}))
+        super().__init__(plural_msg("The report was not saved: {n} field needs fixing.",
+                                    "The report was not saved: {n} fields need fixing.", len(problems)))
         self.problems = problems
 
 

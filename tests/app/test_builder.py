@@ -236,7 +236,7 @@ def test_own_polygons_are_coloured_with_a_match_report():
     assert not at.exception, at.exception
     legend = next(m.value for m in at.markdown if "role='list'" in m.value)
     assert "No data" in legend  # Nookat has no row
-    assert "1 names in the table match no polygon" in texts(at)["warning"]
+    assert "1 name in the table matches no polygon" in texts(at)["warning"]
     report = at.dataframe[0].value
     assert dict(zip(report["value"], report["how"], strict=True)) == {
         "Ала-Букинский район": "fuzzy", "Токтогул": "exact", "Марс": "none"}

@@ -24,7 +24,7 @@ def run(lang: str = "en") -> AppTest:
 
 def shown_count(at: AppTest) -> tuple[int, int]:
     text = " ".join(m.value for m in at.markdown)
-    found = re.search(r"\*\*(\d+)\*\* of (\d+) commitments match", text)
+    found = re.search(r"Commitments that match: \*\*(\d+)\*\* of (\d+)", text)
     assert found, text
     return int(found.group(1)), int(found.group(2))
 

@@ -58,8 +58,8 @@ def test_a_bad_field_shows_its_message_and_nothing_is_saved(change, message):
     at = fill(run(), **change)
     assert not at.exception
     assert message in errors(at)
-    assert "1 field(s) need fixing" in errors(at)
-    assert "0 report(s) shown." in shown(at)
+    assert "1 field needs fixing" in errors(at)
+    assert "0 reports shown." in shown(at)
     assert not at.code  # no editor key shown: nothing was saved
 
 
@@ -102,7 +102,7 @@ def test_withdraw_needs_confirmation_and_removes_the_report():
     at.checkbox(key="withdraw_sure_1").check().run()
     at.button(key="withdraw_1").click().run()
     assert any("withdrawn" in s.value for s in at.success)
-    assert "0 report(s) shown." in shown(at)
+    assert "0 reports shown." in shown(at)
 
 
 def test_samples_are_hidden_until_toggled_and_labelled():
@@ -110,7 +110,7 @@ def test_samples_are_hidden_until_toggled_and_labelled():
     loaded = store.load_samples(pin_ok=True, count=12)
     store.close()
     at = run()
-    assert "0 report(s) shown." in shown(at)
+    assert "0 reports shown." in shown(at)
     at.toggle(key="list_samples").set_value(True).run()
     assert f"{loaded} report(s) shown." in shown(at)
     assert set(at.dataframe[0].value["sample"]) == {"sample"}

@@ -112,7 +112,7 @@ def test_problems_in_several_rows_are_all_listed_with_file_line_numbers():
         ogp.parse_commitments(table_bytes(rows))
     messages = [m.render() for m in caught.value.problems]
     assert messages == ["Row 3: the title is empty.", "Row 4: commitment ID KG0001 appears twice."]
-    assert "2 problem(s)" in caught.value.msg.render()
+    assert "2 problems found" in caught.value.msg.render()
 
 
 @pytest.mark.parametrize(
