@@ -118,7 +118,7 @@ def test_several_problems_are_reported_together():
     with pytest.raises(ReportInvalid) as caught:
         validate_report(make(status="?", evidence="", organisation=""), today=TODAY)
     assert set(caught.value.problems) == {"status", "evidence", "organisation"}
-    assert "3 field(s)" in caught.value.msg.render()
+    assert "3 fields need fixing" in caught.value.msg.render()
 
 
 # ---- reports on both backends -------------------------------------------------------------------
