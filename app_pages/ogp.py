@@ -30,6 +30,7 @@ with st.container(border=True):
     values = sorted(set(table[irm_field].str.strip())) if irm_field else []
     irm_value = c4.selectbox(
         _("Value"), values, key="ogp_irm_value", disabled=not irm_field,
+        placeholder=_("Choose an assessment first") if not irm_field else _("Choose a value"),
         format_func=lambda v: _("empty (no assessment)") if v == "" else v,
     )
 
