@@ -112,7 +112,7 @@ def test_filter_and_few_rows_warning():
     assert f"only theme: {theme.options[0]}" in t["caption"]
     assert "No data" in t["markdown"]  # the filter empties some regions
     assert "rest on fewer than 3 rows" in t["info"]
-    assert "classes" in t["warning"]  # classes.warnings reach the user
+    assert "Classes with" in t["warning"]  # classes.warnings reach the user
 
 
 @pytest.mark.parametrize(("text", "message"), [

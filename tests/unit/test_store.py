@@ -266,7 +266,7 @@ def test_only_the_key_holder_can_edit_or_withdraw(store: Store, editor_key: str)
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"observed_on": date(2030, 1, 1)}, "need fixing"),
+        ({"observed_on": date(2030, 1, 1)}, "1 field needs fixing"),
         ({"editor_key_hash": "x"}, "cannot be changed"),
         ({"is_sample": True}, "cannot be changed"),
     ],
