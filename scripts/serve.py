@@ -203,6 +203,7 @@ class Stack:
     # ---- whole stack
     def start(self) -> None:
         self.state.mkdir(parents=True, exist_ok=True)
+        self.run.mkdir(parents=True, exist_ok=True)
         try:
             if not self.database_url:
                 self._start_pg()
