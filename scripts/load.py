@@ -430,6 +430,7 @@ async def session(host: str, port: int, seconds: float, seed: int, think: float,
     out = Outcome()
     client = Client(host, port, rng, times)
     deadline = time.monotonic() + seconds
+    where = ""
     try:
         await client.connect()
         await client.rerun(page=None)
@@ -438,7 +439,7 @@ async def session(host: str, port: int, seconds: float, seed: int, think: float,
             for name, page, actions in STEPS:
                 if time.monotonic() >= deadline:
                     break
-                n += 1
+                n, where = n + 1, name
                 try:
                     path, _, query = page.partition("?")
                     if query or client.page_hash != client.pages.get(path, client.page_hash):
@@ -455,7 +456,7 @@ async def session(host: str, port: int, seconds: float, seed: int, think: float,
         kind = "timeout" if isinstance(exc, TimeoutError) else type(exc).__name__
         if "ConnectionClosed" in kind:
             kind = "disconnected"
-        out.failed, out.error = True, f"{kind}: {str(exc)[:200]}"
+        out.failed, out.error = True, f"{kind} in step {where or 'open'}: {str(exc)[:200]}"
         client.errors[kind] += 1
     finally:
         try:
