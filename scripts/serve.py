@@ -288,8 +288,13 @@ def main() -> int:
     args = parser.parse_args()
     stack = Stack(args.replicas, port=args.port, host=args.host, pg_dir=args.pg_dir, state_dir=var_dir(),
                   run_dir=Path(tempfile.mkdtemp(prefix="achyk-serve-")), quiet=False)
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(1) or (_ for _ in ()).throw(KeyboardInterrupt))
+    def interrupt(*_args) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C and SIGTERM both stop everything, also when a shell started us in the background with
+    # SIGINT ignored; the children run in sessions of their own, so only this process gets the signal.
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         stack.start()
         print(stack.describe(), flush=True)
