@@ -207,7 +207,7 @@ class Stack:
         try:
             if not self.database_url:
                 self._start_pg()
-            from atlas.store import Store
+            from atlas.keep import Store
 
             Store(self.database_url).close()  # migrate once, before N processes race to do it
             if not os.environ.get("ACHYK_TRAINER_PIN"):
