@@ -9,6 +9,7 @@ cuts the country, and a wider screen then zooms in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -66,14 +67,20 @@ export default function (component) {
 _SVG = st.components.v2.component("achyk_svg_map", js=_SVG_JS, isolate_styles=False)
 
 
+def _component_key(key: str, suffix: str) -> str:
+    """A component key from a map key: Streamlit refuses "__" in it (a short id may start with "_")."""
+    return re.sub("_{2,}", "_", f"{key}_{suffix}")
+
+
 def measure(key: str) -> tuple[Frame, bool]:
     """(the map's frame, whether WebGL works) for the column this is called in.
 
     Before the browser has answered: a phone's frame, and WebGL assumed (most browsers have it).
     """
     box = st.session_state.get(key + "_box") or {}
-    result = _PROBE(key=key + "_probe", data={"width": box.get("width", 0), "webgl": box.get("webgl", True)},
-                    default={"box": None}, on_box_change=lambda: None, height="content")
+    known = {"width": box.get("width", 0), "webgl": box.get("webgl", True)}
+    result = _PROBE(key=_component_key(key, "probe"), data=known, default={"box": None},
+                    on_box_change=lambda: None, height="content")
     box = result.get("box") or box
     st.session_state[key + "_box"] = box
     width = int(box.get("width") or 0)
@@ -103,7 +110,7 @@ def draw(make_deck: Callable[[], CompactDeck], webgl: bool, key: str, static_htm
     """Draw the deck at its fitted height or, without WebGL, the static map (or a note)."""
     if not webgl:
         if static_html is not None:
-            _SVG(key=key + "_svg", data=static_html(), height="content")
+            _SVG(key=_component_key(key, "svg"), data=static_html(), height="content")
         else:
             from ui.common import tr
 
