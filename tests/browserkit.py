@@ -106,6 +106,9 @@ def screenshot(pg, name: str, **kwargs) -> Path:
 def wait_for_app(pg, timeout: float = 30_000) -> None:
     """Wait until the script has finished running (Streamlit's status widget is gone)."""
     pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    pg.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
-    )
+    # Twice, a moment apart: a page with a map asks for one more run once the browser has measured it.
+    for _ in range(2):
+        pg.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+        )
+        pg.wait_for_timeout(400)
