@@ -6,6 +6,7 @@ import streamlit as st
 
 from atlas import security
 from atlas.keep import Store, get_store
+from atlas.ogp import register_stats
 from atlas.values import datasets
 from atlas.values.datasets import DatasetTable
 
@@ -16,7 +17,10 @@ EDITOR_KEY = "editor_key"
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
     """One thread-safe store (SQLite file by default, PostgreSQL via ACHYK_DATABASE_URL) per process."""
-    return get_store()
+    opened = get_store()
+    # The map builder's "NGO activity register" dataset reads this store's visible entries.
+    datasets.set_register_source(lambda: register_stats.builder_frame(opened.list_entries()))
+    return opened
 
 
 def user_datasets() -> dict[str, DatasetTable]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from atlas.csvsafe import to_safe_csv
 from atlas.i18n import N_
 from atlas.ogp.register import COUNTRY, OBLAST_PREFIX, ORG_TYPES, THEMES, Entry, area_label, expand, level1_of
 from atlas.places import gazetteer, units
@@ -231,3 +232,40 @@ def builder_frame(entries: list[Entry]) -> pd.DataFrame:
 
 REGISTER_NOTE = N_("Entered live by the organisations themselves; a whole-country activity counts in every "
                    "region, and beneficiaries of work spread over several regions are left out.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports (public fields only)
+
+
+def register_csv(entries: list[Entry]) -> bytes:
+    """The register as formula-safe CSV (UTF-8 with BOM for Excel), one row per activity, no contacts.
+
+    >>> register_csv([]).decode("utf-8-sig").split(",")[:2]
+    ['entry_id', 'organisation']
+    """
+    return to_safe_csv(export_frame(entries))
+
+
+def register_geojson(entries: list[Entry], lang: str = "en") -> bytes:
+    """The 55 level-2 units as GeoJSON with, per unit, the organisations and themes registered there.
+
+    Full-resolution boundaries (OCHA COD-AB); properties are public fields only, never a contact.
+
+    >>> json.loads(register_geojson([]))["features"][0]["properties"]["organisations"]
+    0
+    """
+    long = long_frame(entries)
+    counts = per_unit(entries, 2).table
+    shapes = units.shapes(2, "full")[["pcode", "geometry"]].copy()
+    names = shapes["pcode"].map(lambda p: units.unit_name(p, lang))
+    by_unit = long.groupby("pcode")
+    shapes["name"] = names
+    shapes["parent_iso"] = shapes["pcode"].map(units.parents())
+    shapes["organisations"] = shapes["pcode"].map(counts["organisations"]).astype(int)
+    shapes["activities"] = shapes["pcode"].map(counts["activities"]).astype(int)
+    shapes["organisation_names"] = shapes["pcode"].map(
+        lambda p: "; ".join(sorted(set(by_unit.get_group(p)["name"]))) if p in by_unit.groups else "")
+    shapes["themes"] = shapes["pcode"].map(
+        lambda p: "; ".join(sorted(set(by_unit.get_group(p)["theme"]))) if p in by_unit.groups else "")
+    return shapes.to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
