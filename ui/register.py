@@ -226,10 +226,10 @@ def table_and_exports(entries: list[Entry], theme: str | None) -> None:
         "link": st.column_config.LinkColumn(_("Link")), "description": _("In a few words"),
     })
     c1, c2 = st.columns(2)
-    c1.download_button(_("Download the register (CSV)"), rs.register_csv(entries), "achyk_ngo_register.csv",
-                       "text/csv", key=P + "csv", icon=":material/download:")
+    c1.download_button(_("Download the register (CSV)"), rs.register_csv(entries), file_name="achyk_ngo_register.csv",
+                       mime="text/csv", key=P + "csv", icon=":material/download:")
     c2.download_button(_("Download the register by rayon (GeoJSON)"), rs.register_geojson(entries, lang()),
-                       "achyk_ngo_register.geojson", "application/geo+json", key=P + "geojson",
+                       file_name="achyk_ngo_register.geojson", mime="application/geo+json", key=P + "geojson",
                        icon=":material/download:")
     st.caption(_("Public fields only: no contacts. The CSV opens safely in Excel (cells that look like formulas "
                  "are neutralised)."))
@@ -294,7 +294,7 @@ def gaps_section() -> None:
         st.subheader(_("Where nobody registered work on this theme"))
         has_work = [p for p in units.parents() if p not in names]
         view = level2_view(gaps.units.set_index("pcode")["indicator"], "", lang(), _, neutral=has_work,
-                           neutral_label=_("Someone works here"), palette="YlOrRd")
+                           neutral_label=_("Work is registered here"), palette="YlOrRd")
         st.pydeck_chart(view.deck(), height=420, key=P + "gap_map")
         legend(view.legend, found[1] if found else _("No official indicator"))
     with right:
