@@ -222,7 +222,7 @@ def table_and_exports(entries: list[Entry], theme: str | None) -> None:
     st.markdown(_("{count} activities shown.").format(count=len(table)))
     st.dataframe(table, hide_index=True, width="stretch", key=P + "table", column_config={
         "organisation": _("Organisation"), "type": _("Type"), "theme": _("Theme"), "where": _("Where"),
-        "years": _("Years"), "beneficiaries": st.column_config.NumberColumn(_("Beneficiaries"), format="%d"),
+        "years": _("Years"), "beneficiaries": _("Beneficiaries"),
         "link": st.column_config.LinkColumn(_("Link")), "description": _("In a few words"),
     })
     c1, c2 = st.columns(2)

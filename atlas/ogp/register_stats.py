@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.csvsafe import to_safe_csv
-from atlas.i18n import N_
+from atlas.i18n import N_, fmt_number
 from atlas.ogp.register import COUNTRY, OBLAST_PREFIX, ORG_TYPES, THEMES, Entry, area_label, expand, level1_of
 from atlas.places import gazetteer, units
 from atlas.places.gazetteer import CODES
@@ -140,7 +140,9 @@ def who_works_where(entries: list[Entry], lang: str, _: Callable[[str], str] = s
                 "theme": _(THEMES[act.theme].label) if act.theme in THEMES else act.theme,
                 "where": "; ".join(area_label(a, lang, _) for a in act.areas),
                 "years": years_text(act.year_from, act.year_to),
-                "beneficiaries": act.beneficiaries, "link": act.link or None, "description": act.description,
+                # Text, not None: an empty cell is "not given", where the grid would print "None" in English.
+                "beneficiaries": "" if act.beneficiaries is None else fmt_number(act.beneficiaries, lang),
+                "link": act.link, "description": act.description,
             })
     columns = ["organisation", "type", "theme", "where", "years", "beneficiaries", "link", "description"]
     return pd.DataFrame(rows, columns=columns)

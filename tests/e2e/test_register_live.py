@@ -83,6 +83,8 @@ def test_concurrent_sessions_appear_on_the_live_map_within_one_refresh(browser, 
         leaks.append(leak)
         pg.goto(f"{app_url}/our-work?lang=en")
         wait_for_app(pg)
+        if n == 0:
+            screenshot(pg, "register_form_phone_top")
         fill(pg, n)
         pages.append(pg)
     screenshot(pages[0], "register_form_phone", full_page=True)
@@ -109,8 +111,10 @@ def test_concurrent_sessions_appear_on_the_live_map_within_one_refresh(browser, 
     grid.scroll_into_view_if_needed()
     page_text = grid.inner_text() + watcher.locator("[data-testid='stMarkdown']").all_inner_texts().__str__()
     assert "+996" not in page_text  # contacts never shown
+    watcher.locator("[data-testid='stDeckGlJsonChart']").first.scroll_into_view_if_needed()
     watcher.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=30_000)
-    screenshot(watcher, "register_live_map_en", full_page=True)
+    watcher.wait_for_timeout(1500)
+    screenshot(watcher, "register_live_map_en")
 
     # A wrong key opens nothing; the right one (from another browser) opens the entry.
     other = pages[1]
@@ -119,10 +123,10 @@ def test_concurrent_sessions_appear_on_the_live_map_within_one_refresh(browser, 
     other.get_by_text("Change or withdraw our entry").click()
     other.locator(".st-key-reg_key_typed input").fill("not-a-key")
     other.keyboard.press("Enter")
-    other.get_by_text("This editor key opens no entry").wait_for(timeout=15_000)
+    other.get_by_text("This editor key opens no entry").wait_for(timeout=60_000)
     other.locator(".st-key-reg_key_typed input").fill(keys[0])
     other.keyboard.press("Enter")
-    other.locator(".st-key-reg_mine").get_by_text("Live NGO 00").wait_for(timeout=15_000)
+    other.locator(".st-key-reg_mine").get_by_text("Live NGO 00").wait_for(timeout=60_000)
 
     for ctx in [watcher_ctx, *contexts]:
         ctx.close()
@@ -134,9 +138,10 @@ def test_live_map_in_kyrgyz(browser, app_url):
     pg, leak = guarded(ctx)
     pg.goto(f"{app_url}/ngo-map?lang=ky")
     wait_for_app(pg)
+    pg.locator("[data-testid='stDeckGlJsonChart']").first.scroll_into_view_if_needed()
     pg.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=30_000)
     pg.wait_for_timeout(2000)
-    screenshot(pg, "register_live_map_ky", full_page=True)
+    screenshot(pg, "register_live_map_ky")
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="ky-KG", is_mobile=True)
     ppg, leak2 = guarded(phone)
     ppg.goto(f"{app_url}/our-work?lang=ky")
