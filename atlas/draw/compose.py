@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from atlas.draw.classify import PALETTES
-from atlas.draw.export_model import Handout  # not atlas.draw.export: that imports matplotlib
+from atlas.draw.export_model import Handout  # not atlas.export: that imports matplotlib
 from atlas.draw.mapview import RegionView, region_view
 from atlas.draw.views import ViewSpec, describe
-from atlas.i18n import Msg
+from atlas.i18n import Msg, is_count_unit
 from atlas.values import indicators
 from atlas.values.datasets import DatasetTable
 
@@ -49,6 +49,7 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
     agg = indicators.aggregate(frame, table.region_col, spec.column or None, spec.aggregation)
     values, unit_msg = indicators.normalise(agg.values, spec.normalisation)
     unit = unit_msg.render(_)
+    base_unit = ""
     if spec.normalisation == "none":
         base_unit = table.units.get(spec.column, "") if spec.aggregation != "count" else ""
         # "as counted" is not a unit: a number with no unit reads better than "30 as counted".
@@ -56,7 +57,9 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
     center = spec.center
     if center is None and getattr(PALETTES.get(spec.palette), "kind", "") == "diverging":
         center = indicators.national_average(agg.values, spec.normalisation)
-    view = region_view(values, unit, spec.lang, _, scheme=spec.scheme, k=spec.k, palette=spec.palette,
+    # region_view translates the unit itself; a count noun is passed as its msgid so it can agree.
+    count_unit = base_unit if spec.normalisation == "none" and is_count_unit(base_unit) else ""
+    view = region_view(values, count_unit or unit, spec.lang, _, scheme=spec.scheme, k=spec.k, palette=spec.palette,
                        reverse=spec.reverse, labels=spec.labels, highlight=highlight,
                        source=spec.source or _(table.source), manual_breaks=list(spec.breaks) or None,
                        center=center)
