@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas.keep import get_store
 from atlas.ogp.register import Activity, Entry
+from atlas.places import units
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,4 +95,18 @@ def test_the_live_map_and_table_show_public_fields_only(lang):
     table = at.dataframe[0].value  # the live tab comes first; the gaps list is the second table
     assert list(table["organisation"]) == ["Tabiyat"]
     assert "secret@tabiyat.kg" not in table.to_csv()
-    assert len(at.get("deck_gl_json_chart")) >= 2  # live map and gaps map
+    assert len(at.get("deck_gl_json_chart")) == 3  # live map; gaps map beside the official indicator map
+
+
+def test_the_gaps_view_lists_rayons_without_work_beside_the_official_value():
+    get_store().add_entry(Entry("Taza Suu", "ngo", (Activity("water", ("oblast:KG-N",), 2021),)))
+    at = run("register_map")
+    at.selectbox(key="reg_gap_theme").select("water").run()
+    assert not at.exception
+    assert any("Official indicator by oblast" in h.value for h in at.subheader)
+    gaps = at.dataframe[1].value
+    naryn = [p for p, parent in units.parents().items() if parent == "KG-N"]
+    assert len(gaps) == 55 - len(naryn)  # Naryn oblast's rayons and town have work
+    assert "Naryn" not in " ".join(gaps["oblast"])
+    values = gaps["indicator"].dropna()
+    assert len(values) > 0 and list(values) == sorted(values)  # water: the lowest share first

@@ -189,3 +189,18 @@ def test_forty_organisations_at_once_lose_nothing(store):
     assert sorted(e.id for e in saved) == sorted(ids) and len(set(ids)) == 40
     assert all(len(e.activities) == 1 for e in saved)
     assert sorted(e.name for e in saved) == sorted(f"Org {n}" for n in range(40))
+
+
+def test_themes_match_known_ogp_policy_areas_and_official_series():
+    from atlas import ogp
+    from atlas.ogp.register import THEMES
+    from atlas.values import official
+
+    areas = {a.strip() for text in ogp.bundled_commitments()["policy_areas"].dropna() for a in text.split(";")}
+    for key, theme in THEMES.items():
+        assert set(theme.ogp_areas) <= areas, key
+        assert all(1 <= goal <= 17 for goal in theme.sdg_goals), key
+        if theme.series:
+            year = official.years(theme.series)[-1]
+            assert any(v is not None for v in official.values(theme.series, year).values()), key
+            assert str(official.info(theme.series)["goal"]) in {str(g) for g in theme.sdg_goals}, key
