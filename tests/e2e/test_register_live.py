@@ -126,7 +126,8 @@ def test_concurrent_sessions_appear_on_the_live_map_within_one_refresh(browser, 
     other.get_by_text("This editor key opens no entry").wait_for(timeout=60_000)
     other.locator(".st-key-reg_key_typed input").fill(keys[0])
     other.keyboard.press("Enter")
-    other.locator(".st-key-reg_mine").get_by_text("Live NGO 00").wait_for(timeout=60_000)
+    other.get_by_text("Yes, withdraw entry").wait_for(timeout=60_000)  # only an opened entry offers this
+    assert "Live NGO 00" in other.locator(".st-key-reg_mine input").first.input_value()
 
     for ctx in [watcher_ctx, *contexts]:
         ctx.close()
