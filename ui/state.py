@@ -35,6 +35,7 @@ def add_user_dataset(table: DatasetTable) -> None:
 def dataset_table(key: str) -> DatasetTable | None:
     """A built-in dataset, or one of this session's uploads; None when the key is unknown here."""
     if key in datasets.DATASETS:
+        store()  # opening the store attaches the live register (the "ngo_register" dataset)
         return datasets.builtin_table(key)
     return user_datasets().get(key)
 

@@ -110,3 +110,15 @@ def test_the_gaps_view_lists_rayons_without_work_beside_the_official_value():
     assert "Naryn" not in " ".join(gaps["oblast"])
     values = gaps["indicator"].dropna()
     assert len(values) > 0 and list(values) == sorted(values)  # water: the lowest share first
+
+
+def test_the_register_is_a_dataset_of_the_map_builder_apart_from_the_sample():
+    get_store().add_entry(Entry("Ala-Too Media", "media", (Activity("information", ("oblast:KG-T",), 2023),)))
+    at = AppTest.from_file(str(ROOT / "app_pages/builder.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.selectbox(key="builder_dataset").select("ngo_register").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "Talas" in text  # the only region with an activity
+    assert not [w for w in at.warning if "Illustrative sample" in w.value]  # real entries: no sample banner
