@@ -147,6 +147,8 @@ def test_live_map_in_kyrgyz(browser, app_url):
     ppg, leak2 = guarded(phone)
     ppg.goto(f"{app_url}/our-work?lang=ky")
     wait_for_app(ppg)
+    ppg.locator(".st-key-reg_new_name input").wait_for()  # the form is drawn, not its placeholders
+    ppg.wait_for_timeout(1000)
     screenshot(ppg, "register_form_phone_ky", full_page=True)
     ctx.close()
     phone.close()
