@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
 import streamlit as st
 
+from atlas import ogp
 from atlas.draw.compose import Composed, compose
 from atlas.draw.sparklines import sparklines_html
 from atlas.draw.views import ViewSpec
-from atlas.errors import UserError
 from atlas.i18n import N_, fmt_number
 from atlas.ogp import statistics
+from atlas.ogp.reports import ReportFilter
 from atlas.values import official, official_table
 from atlas.values.datasets import DatasetTable
 from ui.common import lang, legend, sources_line, tr
+from ui.state import store
 
 #: The UN's short names of the 17 Sustainable Development Goals.
 GOALS = {
@@ -180,28 +181,34 @@ def change_map(spec: ViewSpec, table: DatasetTable, earlier: list[int], fmt) -> 
 # ---------------------------------------------------------------- commitments meet statistics
 
 
-def linked_statistics(commitment_id: str, reports: pd.Series | None = None, key: str = "") -> None:
-    """Per linked series: why it is linked, its latest year's values by unit (and the reports filed
-    for the same units when given), the country's value and the source."""
+def commitment_statistics(commitment_id: str, include_samples: bool = False, key: str = "") -> None:
+    """Per linked series: why it is linked, its latest year's values by unit beside the monitoring
+    reports filed on the commitment for the same units, the country's value and the source."""
     _ = tr()
     linked = statistics.linked(commitment_id, lang())
     if not linked:
         st.caption(_("No official series is linked to this commitment."))
         return
-    st.markdown("**" + _("What the statistics say") + "**")
+    by_region = store().report_stats(ReportFilter(commitment_id=commitment_id), include_samples).by_region
+    st.markdown("**" + _("What the statistics say, beside what monitors found") + "**")
+    st.caption(_("Official values for the latest year published; monitoring reports filed in this app on this "
+                 "commitment, per region."))
     for item in linked:
         with st.container(border=True):
             st.markdown(f"**{item.name}** [{item.series}], {item.year}")
             st.caption(_("Why linked") + ": " + item.reason)
-            frame = statistics.side_by_side(item, reports, lang())
-            config = {"unit": _("Unit"), "value": st.column_config.TextColumn(_("Value ({year})").format(
-                year=item.year)), "reports": _("Monitoring reports")}
-            st.dataframe(frame, hide_index=True, key=f"{key}{item.series}", column_config={
-                "name": _("Region"), **config}, width="stretch")
+            frame = statistics.side_by_side(item, by_region["reports"], lang(), _("No data"))
+            frame["completed"] = [int(by_region.loc[code, "completed"]) for code in statistics.CODES]
+            st.dataframe(frame, hide_index=True, key=f"{key}{item.series}", width="stretch", column_config={
+                "name": _("Region"), "value": _("Value ({year})").format(year=item.year), "unit": _("Unit"),
+                "reports": _("Monitoring reports"), "completed": _("Reported completed")})
             national = _("not published") if item.national is None else fmt_number(item.national, lang())
             st.caption(_("Kyrgyzstan") + f": {national} {item.unit}".rstrip() + " · " + _("Source") + ": "
                        + official_table.source_text(item.series, str(item.year), _))
 
 
-def official_error(err: UserError) -> None:
-    st.error(err.msg.render(tr()))
+def linked_commitments() -> dict[str, str]:
+    """Commitments that official series speak to: id → "id — title" (as OGP writes it)."""
+    titles = ogp.active_commitments(store()).set_index("commitment_id")["title_en"]
+    ids = sorted(set(official.commitment_links()["commitment_id"]))
+    return {i: f"{i} — {titles[i]}" if i in titles.index else i for i in ids}

@@ -18,6 +18,8 @@ from atlas.i18n import fmt_number
 from atlas.places import gazetteer
 from atlas.values import official, official_table
 
+CODES = gazetteer.CODES  # the row order of ``side_by_side``
+
 
 @dataclass(frozen=True)
 class Linked:
