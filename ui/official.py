@@ -163,7 +163,8 @@ def overview_map() -> None:
 def change_map(spec: ViewSpec, table: DatasetTable, earlier: list[int], fmt) -> None:
     """The change from a chosen year to the map's year, coloured from a palette that diverges at 0."""
     _ = tr()
-    _keep("overview_sdg_since", earlier, earlier[0])
+    recent = [y for y in earlier if y >= earlier[-1] - 9]  # a decade back by default, not the first year
+    _keep("overview_sdg_since", earlier, recent[0])
     since = st.select_slider(_("Change since"), earlier, key="overview_sdg_since")
     c = compose(ViewSpec(**{**spec.__dict__, "since": since, "k": 6, "palette": "PuOr"}), table, _)
     st.markdown(f"**{html.escape(c.caption)}**")
