@@ -12,11 +12,11 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from atlas.draw.classify import PALETTES
-from atlas.draw.export_model import Handout  # not atlas.draw.export: that imports matplotlib
+from atlas.draw.export_model import Handout  # not atlas.export: that imports matplotlib
 from atlas.draw.mapview import RegionView, region_view
 from atlas.draw.views import ViewSpec, describe
 from atlas.errors import UserError
-from atlas.i18n import N_, Msg, fmt_number
+from atlas.i18n import N_, Msg, fmt_number, is_count_unit
 from atlas.values import indicators, official_table
 from atlas.values.datasets import DatasetTable
 
@@ -75,6 +75,7 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
     year = spec.year if spec.year is not None or meta is None or not meta.years else meta.years[-1]
     agg, values, unit_msg = _region_values(spec, table, frame, year)
     unit = unit_msg.render(_)
+    base_unit = ""
     if spec.normalisation == "none":
         base_unit = table.units.get(spec.column, "") if spec.aggregation != "count" else ""
         # "as counted" is not a unit: a number with no unit reads better than "30 as counted".
@@ -96,7 +97,9 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
     source = spec.source or (
         official_table.source_text(meta.series, f"{spec.since}–{year}" if change else str(year), _)
         if meta is not None else _(table.source))
-    view = region_view(values, unit, spec.lang, _, scheme=spec.scheme, k=spec.k, palette=palette,
+    # region_view translates the unit itself; a count noun is passed as its msgid so it can agree.
+    count_unit = base_unit if spec.normalisation == "none" and not change and is_count_unit(base_unit) else ""
+    view = region_view(values, count_unit or unit, spec.lang, _, scheme=spec.scheme, k=spec.k, palette=palette,
                        reverse=spec.reverse, labels=spec.labels, highlight=highlight, source=source,
                        manual_breaks=list(spec.breaks) or None, center=center)
     reference_label = _("average")
