@@ -74,7 +74,8 @@ def test_switching_indicator_redraws_with_sample_warning(page, app_url):
     wait_for_app(page)
     page.get_by_text("Population, area and the illustrative NGO sample").click()
     wait_for_app(page)
-    page.locator(".st-key-overview_indicator").click()
+    page.locator(".st-key-overview_indicator input").first.wait_for(timeout=30_000)
+    page.get_by_test_id("stSelectbox").first.click()  # the official picker is gone: this is the indicator
     page.get_by_role("option", name="NGO projects (sample)").click()
     wait_for_app(page)
     page.get_by_text("Illustrative sample — not real data").first.wait_for(timeout=15_000)
