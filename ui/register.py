@@ -9,6 +9,7 @@ import streamlit as st
 from atlas.draw.level2map import level2_view
 from atlas.draw.mapview import region_view
 from atlas.errors import UserError
+from atlas.i18n import N_
 from atlas.ogp import register_stats as rs
 from atlas.ogp.register import (
     COUNTRY,
@@ -198,15 +199,16 @@ def live_map(entries: list[Entry], level: int, measure: str, theme: str | None) 
     """The map, its legend and summary for one level, measure and theme."""
     _ = tr()
     counts = rs.per_unit(entries, level, theme)
-    unit = {"organisations": _("organisations"), "activities": _("activities"),
-            "per_10k": _("per 10,000 people")}[measure]
+    # msgids: count nouns agree with their number in labels and tooltips (1 организация, 5 организаций)
+    unit = {"organisations": N_("organisations"), "activities": N_("activities"),
+            "per_10k": N_("per 10,000 people")}[measure]
     if level == 2:
         view = level2_view(counts.table[measure].astype(float), unit, lang(), _, _notes(entries, theme))
         st.pydeck_chart(view.deck(), height=480, key=P + "map2")
     else:
         view = region_view(counts.table[measure].astype(float), unit, lang(), _)
         st.pydeck_chart(view.deck(), height=480, key=P + "map1")
-    legend(view.legend, unit)
+    legend(view.legend, _(unit))
     st.markdown(view.summary if entries else _("No entries yet: the map fills in as organisations add their work."))
     if measure == "per_10k":
         st.caption(_("Beneficiaries per 10,000 people by oblast (population 1 January 2021). No data where no "
@@ -252,7 +254,7 @@ def live_section() -> None:
     if level == 2:
         st.caption(_("No per-10,000 figure by rayon: the app has no population by rayon."))
     n_orgs = len(entries)
-    st.markdown(_("**{orgs}** organisations, **{acts}** activities registered. The map updates every {s} seconds.")
+    st.markdown(_("Organisations registered: **{orgs}**; activities: **{acts}**. The map updates every {s} seconds.")
                 .format(orgs=n_orgs, acts=sum(len(e.activities) for e in entries), s=REFRESH_S))
     live_map(entries, level, measure, theme)
     st.caption(_("How wide work counts: an activity for a whole oblast counts in each of its rayons and towns; "

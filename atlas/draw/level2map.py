@@ -19,7 +19,7 @@ import pydeck as pdk
 from atlas.draw.classify import Classes, classify
 from atlas.draw.maps import NEUTRAL_FILL, PIXELS, CompactDeck, geojson_deck, view_state
 from atlas.draw.mapview import legend_decimals, summarise
-from atlas.i18n import fmt_number
+from atlas.i18n import count_text, fmt_number, is_count_unit
 from atlas.places import units
 
 
@@ -89,6 +89,8 @@ def level2_view(
         colors[code] = NEUTRAL_FILL
 
     def fmt_value(x: float) -> str:
+        if is_count_unit(unit):
+            return count_text(x, unit, lang, _)
         return f"{fmt_number(x, lang)} {_(unit) if unit else ''}".strip()
 
     notes = notes or {}

@@ -73,7 +73,7 @@ def test_concurrent_sessions_appear_on_the_live_map_within_one_refresh(browser, 
     leaks.append(leak)
     watcher.goto(f"{app_url}/ngo-map?lang=en")
     wait_for_app(watcher)
-    watcher.get_by_text(re.compile(r"0\s+organisations, 0\s+activities registered")).wait_for(timeout=30_000)
+    watcher.get_by_text(re.compile(r"Organisations registered:\s+0; activities:\s+0\.")).wait_for(timeout=30_000)
 
     pages = []
     for n in range(SESSIONS):
@@ -103,7 +103,7 @@ def test_concurrent_sessions_appear_on_the_live_map_within_one_refresh(browser, 
 
     # The watcher never reloads: its fragment polls every REFRESH_S seconds.
     watcher.bring_to_front()
-    pattern = re.compile(rf"{SESSIONS}\s+organisations, {SESSIONS}\s+activities registered")
+    pattern = re.compile(rf"Organisations registered:\s+{SESSIONS}; activities:\s+{SESSIONS}\.")
     watcher.get_by_text(pattern).wait_for(timeout=(REFRESH_S + 10) * 1000)
     assert time.monotonic() - acknowledged <= REFRESH_S + 10  # one interval, plus the redraw itself
     watcher.get_by_text("10 activities shown.").wait_for(timeout=5_000)
