@@ -6,6 +6,7 @@ import streamlit as st
 
 from atlas.draw.mapview import region_view
 from atlas.ogp import monitoring
+from ui import official
 from ui.common import fmt, lang, legend, sample_banner, tr
 from ui.mapframe import show_map, static_map
 from ui.ogp import active_table
@@ -66,3 +67,8 @@ st.plotly_chart(
     monitoring.timeline_bar(stats.timeline, lang(), _("Reports per month (date observed)"), _("Number of reports")),
     key="dash_timeline", config={"displayModeBar": False},
 )
+
+st.header(_("What the statistics say, beside what monitors found"))
+linked = official.linked_commitments()
+chosen = st.selectbox(_("Commitment"), list(linked), key="dash_linked_commitment", format_func=linked.get)
+official.commitment_statistics(chosen, include_samples=samples, key="dash_linked_")

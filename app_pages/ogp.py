@@ -7,6 +7,7 @@ import streamlit as st
 from atlas import ogp
 from atlas.i18n import Msg
 from atlas.ogp import monitoring
+from ui import official
 from ui.common import lang, sources_line, tr
 from ui.ogp import active_table, commitment_card
 
@@ -89,6 +90,7 @@ chosen = st.selectbox(_("Commitment"), list(choices), key="ogp_detail", format_f
 if chosen in set(table["commitment_id"]):
     with st.container(border=True):
         commitment_card(table.set_index("commitment_id", drop=False).loc[chosen])
+        official.commitment_statistics(chosen, key="ogp_linked_")
 else:
     st.warning(_("{id} is {not_in_data}: no source read gives its title or content.").format(
         id=chosen, not_in_data=_(ogp.NOT_IN_DATA)))

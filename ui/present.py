@@ -129,7 +129,7 @@ def composed_slide(view: SavedView, frame: Frame | None = None) -> Built | None:
     """Resolve and draw a saved view in the current language (its map type's deck, as in the builder,
     fitted to ``frame``); shows the error and returns None on failure."""
     try:
-        slide = saved.resolve(view)
+        slide = saved.resolve(view, lang())
         return build(replace(slide.spec, lang=lang()), slide.table, tr(), frame=frame)
     except UserError as err:
         show_user_error(err)
@@ -185,7 +185,7 @@ def draw_slide(view: SavedView, height: int = 470) -> Built | None:
         if view.note:
             st.markdown(plain(view.note))
         byline = view.team or view.author
-        source = c.spec.source or _(c.table.source)
+        source = c.source or c.spec.source or _(c.table.source)
         st.caption(_("Source") + ": " + plain(source + (f" · {byline}" if byline else "")))
     return built
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas import security
+from atlas.errors import UserError
 from atlas.keep import Store, get_store
+from atlas.ogp import register_stats
 from atlas.values import datasets
 from atlas.values.datasets import DatasetTable
+from ui.common import lang
 
 USER_DATASETS = "user_datasets"
 EDITOR_KEY = "editor_key"
@@ -16,7 +19,10 @@ EDITOR_KEY = "editor_key"
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
     """One thread-safe store (SQLite file by default, PostgreSQL via ACHYK_DATABASE_URL) per process."""
-    return get_store()
+    opened = get_store()
+    # The map builder's "NGO activity register" dataset reads this store's visible entries.
+    datasets.set_register_source(lambda: register_stats.builder_frame(opened.list_entries()))
+    return opened
 
 
 def user_datasets() -> dict[str, DatasetTable]:
@@ -29,9 +35,14 @@ def add_user_dataset(table: DatasetTable) -> None:
 
 
 def dataset_table(key: str) -> DatasetTable | None:
-    """A built-in dataset, or one of this session's uploads; None when the key is unknown here."""
-    if key in datasets.DATASETS:
-        return datasets.builtin_table(key)
+    """A built-in dataset (an official series labelled in the current language), or one of this session's
+    uploads; None when the key is unknown here."""
+    if datasets.is_builtin(key):
+        store()  # opening the store attaches the live register (the "ngo_register" dataset)
+        try:
+            return datasets.builtin_table(key, lang())
+        except UserError:
+            return None
     return user_datasets().get(key)
 
 
