@@ -177,13 +177,13 @@ def ranked_bar_html(
         width = 0.0 if pd.isna(value) else max(0.0, float(value)) / top * 100
         text = html.escape(no_data_label if pd.isna(value) else fmt(value))
         rows.append(
-            f"<div class='rb-row'><span class='rb-name'>{name}</span><span class='rb-area'>"
+            f"<div class='rb-row' role='listitem'><span class='rb-name'>{name}</span><span class='rb-area'>"
             f"<span class='rb-bar' style='width:{width:.1f}%;background:{color}'></span>{line}</span>"
             f"<span class='rb-value'>{text}</span></div>"
         )
     if avg is not None:
         rows.append(
-            f"<div class='rb-row'><span class='rb-name'></span><span class='rb-area'>"
+            f"<div class='rb-row' role='listitem'><span class='rb-name'></span><span class='rb-area'>"
             f"<span class='rb-avg' style='left:{avg:.1f}%'>{html.escape(average_label)}: "
             f"{html.escape(fmt(average))}</span></span><span class='rb-value'></span></div>"
         )

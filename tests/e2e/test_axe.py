@@ -10,6 +10,7 @@ Nothing else is excluded: the map, our legend, captions and every widget are che
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,8 @@ from tests.browserkit import ROOT, wait_for_app
 
 pytestmark = pytest.mark.e2e
 AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "builder", "upload", "commitments", "reports", "dashboard", "stories", "present", "gallery",
-         "workshop", "trainer", "about"]
+# Every page the router registers (the default page has no url_path), so a new page is checked too.
+PAGES = ["", *re.findall(r'url_path="([^"]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))]
 # (rule id, CSS selector of Streamlit's own element it may fire on)
 EXCLUDED = {("list", "[data-testid='stSidebarNav']"), ("listitem", "[data-testid='stSidebarNav']")}
 
