@@ -12,7 +12,7 @@ from ui.common import lang, legend, sample_banner, sources_line, tr
 
 _ = tr()
 st.title(_("Kyrgyzstan by region"))
-st.caption(_("Seven oblasts and two cities of republican significance. Osh city is shown as its own circle."))
+st.caption(_("Seven oblasts and two cities of republican significance, official boundaries (OCHA COD-AB)."))
 
 key = st.selectbox(
     _("Indicator"), list(datasets.INDICATORS), key="overview_indicator",

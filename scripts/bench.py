@@ -29,7 +29,7 @@ from tests.browserkit import ARGS, CHROMIUM, free_port, start_server  # noqa: E4
 BARE_APP = textwrap.dedent(
     """
     import json, pydeck as pdk, streamlit as st
-    shapes = json.load(open("geo/kg_admin1_full.geojson"))
+    shapes = json.load(open("geo/kg_level1_screen.geojson"))
     layer = pdk.Layer("GeoJsonLayer", shapes, get_fill_color=[40, 120, 160], pickable=True)
     st.pydeck_chart(pdk.Deck(layers=[layer], map_style=None,
                     initial_view_state=pdk.ViewState(longitude=74.7, latitude=41.3, zoom=5)))

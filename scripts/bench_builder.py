@@ -5,7 +5,7 @@
   frame payloads as Playwright reports them (after any permessage-deflate), so the figure is
   what the app hands the socket, an upper bound on what crosses the wire.
 - ``map_rerun_bytes_stock``: the same two changes in a bare Streamlit page that draws the
-  unsimplified Natural Earth shapes (geo/kg_admin1_full.geojson) with a stock ``pydeck.Deck``.
+  unsimplified COD-AB shapes (geo/kg_level1_full.geojson) with a stock ``pydeck.Deck``.
 - ``rerun_ms_p95``: 95th percentile of the wall time of 60 reruns (20 different widget changes, three
   times) of app_pages/builder.py in ``streamlit.testing.v1.AppTest`` (script time plus
   AppTest's own overhead, so an upper bound on the server's script time), in steady state: the
@@ -38,7 +38,7 @@ STOCK_APP = textwrap.dedent(
     from atlas.draw.classify import PALETTES, classify
     from atlas.places.gazetteer import regions
 
-    shapes = json.load(open("geo/kg_admin1_full.geojson"))
+    shapes = json.load(open("geo/kg_level1_full.geojson"))
     with st.expander("Map options"):
         palette = st.selectbox("Colours", list(PALETTES), key="overview_palette")
         k = st.slider("Number of classes", 3, 7, 5, key="overview_k")

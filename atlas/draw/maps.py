@@ -20,6 +20,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.types import String as Text
 
+from atlas.draw import lens
 from atlas.places import geo
 
 SEA_FILL = (223, 231, 234, 255)
@@ -71,13 +72,15 @@ class RegionStyle:
     labels: bool = True
     highlight: str | None = None
     tooltip_notes: Mapping[str, str] = field(default_factory=dict)  # per code, e.g. "only 2 rows"
+    level: int = 1  # 1: the 9 units keyed by ISO code; 2: the 55 keyed by p-code
+    relief: bool = False  # draw the shaded relief over the fills
 
 
-# The screen files in geo/ are simplified offline by scripts/prepare_geo.py (0.015°, a third of a
-# pixel at the opening zoom, shared borders kept shared); print exports read the full file.
-@lru_cache(maxsize=1)
-def _shapes() -> list[dict]:
-    return json.loads(geo.geojson_text("screen"))["features"]
+# The screen files in geo/ are simplified offline by scripts/prepare_geo_cod.py (0.035°, about a
+# pixel at the opening zoom, shared borders kept shared, both levels drawing the same lines).
+@lru_cache(maxsize=2)
+def _shapes(level: int = 1) -> list[dict]:
+    return json.loads(geo.geojson_text("screen", level))["features"]
 
 
 @lru_cache(maxsize=1)
@@ -106,17 +109,19 @@ def _tooltip(style: RegionStyle, code: str) -> str:
 
 
 def region_layers(style: RegionStyle) -> list[pdk.Layer]:
-    """The polygon layer of 7 oblasts + Bishkek, Osh city's own symbol, and optional labels."""
+    """The unit polygons at ``style.level``, the lakes as water, the relief when asked, a symbol at
+    each city (a 40 km² polygon is a few pixels at country zoom), and labels when asked."""
+    key = "pcode" if style.level == 2 else "iso_3166_2"
     features = []
-    for feature in _shapes():
-        code = feature["properties"]["iso_3166_2"]
+    for feature in _shapes(style.level):
+        code = feature["properties"][key]
         color = style.colors.get(code)
         line = HIGHLIGHT_LINE if code == style.highlight else REGION_LINE if color else NO_DATA_LINE
+        width = 3 if code == style.highlight else (1.5 if color else 2) / style.level
         features.append({
             "type": "Feature",
             "geometry": feature["geometry"],
-            "properties": {"code": code, "fill": hex_to_rgba(color), "line": list(line),
-                           "width": 3 if code == style.highlight else 1.5 if color else 2,
+            "properties": {"code": code, "fill": hex_to_rgba(color), "line": list(line), "width": width,
                            "tooltip": _tooltip(style, code)},
         })
     regions = pdk.Layer(
@@ -126,17 +131,13 @@ def region_layers(style: RegionStyle) -> list[pdk.Layer]:
         get_line_color="properties.line", get_line_width="properties.width",
         line_width_units=PIXELS,
     )
-    lon, lat = geo.osh_city_lonlat()
-    osh = pdk.Layer(
-        "ScatterplotLayer",
-        [{"code": "KG-GO", "position": [lon, lat], "fill": hex_to_rgba(style.colors.get("KG-GO")),
-          "tooltip": _tooltip(style, "KG-GO")}],
-        id="osh-city", pickable=True, stroked=True, filled=True, radius_units=PIXELS,
-        get_radius=11, get_position="position", get_fill_color="fill",
-        get_line_color=list(HIGHLIGHT_LINE if style.highlight == "KG-GO" else (40, 40, 40, 255)),
-        line_width_units=PIXELS, get_line_width=2.5,
-    )
-    layers = [regions, osh]
+    cities = lens.city_layer([
+        {"code": code, "position": [lon, lat], "fill": hex_to_rgba(style.colors.get(code)),
+         "line": list(HIGHLIGHT_LINE if style.highlight == code else (40, 40, 40, 255)),
+         "tooltip": _tooltip(style, code)}
+        for code, (lon, lat) in lens.city_points(style.level).items()
+    ])
+    layers = [regions, lens.lakes_layer(), *([lens.relief_layer()] if style.relief else []), cities]
     if style.labels:
         layers.append(label_layer(style))
     return layers
@@ -144,14 +145,16 @@ def region_layers(style: RegionStyle) -> list[pdk.Layer]:
 
 def label_layer(style: RegionStyle) -> pdk.Layer:
     """Region names (and values) as text with a pale halo, readable over any fill."""
-    points = geo.label_points()
+    points = geo.label_points(style.level)
+    cities = lens.city_points(style.level)
     rows = []
     for code, (lon, lat) in points.items():
         text = style.names.get(code, code)
-        if style.value_texts.get(code):
+        # 55 values would cover the map: at level 2 the labels carry names, the tooltips values.
+        if style.value_texts.get(code) and style.level == 1:
             text += "\n" + style.value_texts[code]
-        # Osh city's label sits above its circle; Bishkek's above the small city polygon.
-        offset = [0, -26] if code == "KG-GO" else [0, -14] if code == "KG-GB" else [0, 0]
+        # The cities' labels sit above their symbols.
+        offset = [0, -20] if code in cities else [0, 0]
         rows.append({"position": [lon, lat], "text": text, "offset": offset})
     return pdk.Layer(
         "TextLayer", rows, id="labels", pickable=False, get_position="position", get_text="text",
@@ -168,10 +171,12 @@ def region_deck(style: RegionStyle, extra_layers: Sequence[pdk.Layer] = ()) -> C
     """The whole offline map: neighbours, regions, Osh city, labels, and any extra layers on top.
 
     >>> style = RegionStyle(colors={"KG-N": "#336699"}, names={"KG-N": "Naryn"}, value_texts={})
-    >>> len(region_deck(style).layers)
-    5
+    >>> [layer.id for layer in region_deck(style).layers]
+    ['sea', 'neighbours', 'regions', 'lakes', 'cities', 'labels']
     """
-    return _deck([_neighbour_layer(), *region_layers(style)[:2], *extra_layers, *region_layers(style)[2:]])
+    layers = region_layers(style)
+    base, labels = (layers[:-1], layers[-1:]) if style.labels else (layers, [])
+    return _deck([_neighbour_layer(), *base, *extra_layers, *labels])
 
 
 def points_layer(points: pd.DataFrame, color: str = "#c0392b") -> pdk.Layer:
@@ -230,9 +235,10 @@ def bubble_legend_values(values: pd.Series, n: int = 3) -> list[float]:
 def bubble_layer(style: RegionStyle, values: pd.Series, max_px: float = BUBBLE_MAX_PX) -> pdk.Layer:
     """Circles at each unit's label point, area ∝ value; units without data get a small hollow
     dark ring, so "no data" never looks like "zero"."""
-    radius = bubble_radius(values.reindex(list(geo.label_points())), max_px)
+    anchors = geo.label_points(style.level)
+    radius = bubble_radius(values.reindex(list(anchors)), max_px)
     rows = []
-    for code, (lon, lat) in geo.label_points().items():
+    for code, (lon, lat) in anchors.items():
         r = radius.get(code)
         missing = r is None or pd.isna(r)
         rows.append({
@@ -261,7 +267,8 @@ def bubble_deck(style: RegionStyle, values: pd.Series) -> CompactDeck:
     """
     pale = {code: NEUTRAL_FILL if pd.notna(values.get(code)) else None for code in style.colors}
     base = dataclasses.replace(style, colors=pale)
-    layers = [_neighbour_layer(), region_layers(base)[0], bubble_layer(style, values)]
+    layers = [_neighbour_layer(), *region_layers(dataclasses.replace(base, labels=False))[:2],
+              bubble_layer(style, values)]
     if style.labels:
         layers.append(label_layer(style))
     return _deck(layers)
@@ -336,7 +343,8 @@ def points_deck(style: RegionStyle, points: pd.DataFrame, kind: str = "points",
         style, colors={c: NEUTRAL_FILL for c in style.colors}, labels=False)
     if choropleth:
         return region_deck(base, [point_layer(points, kind, colors)])
-    layers = [_neighbour_layer(), region_layers(base)[0], point_layer(points, kind, colors)]
+    layers = [_neighbour_layer(), *region_layers(dataclasses.replace(base, labels=False))[:2],
+              point_layer(points, kind, colors)]
     if style.labels:
         layers.append(label_layer(dataclasses.replace(style, value_texts={})))
     return _deck(layers)

@@ -62,5 +62,5 @@ def test_about_page_lists_every_bundled_file():
     at = run_page("app_pages/about_data.py")
     text = " ".join(m.value for m in at.markdown)
     for name in ("regions.csv", "region_aliases.csv", "ogp_commitments.csv", "sample_ngo_projects.csv",
-                 "kg_admin1_full.geojson", "osh_city.geojson", "neighbours_screen.geojson"):
+                 "kg_level1_full.geojson", "kg_level2_screen.geojson", "neighbours_screen.geojson"):
         assert name in text
