@@ -1,8 +1,9 @@
 """Command line for trainers: ``python -m atlas check FILE [--json]``.
 
 Runs the same reading and region matching as the upload page, without a browser. With ``--json``
-it prints one JSON object (keys: ok, rows, regions, unmatched, ambiguous, points, guesses,
-messages, error); without it a readable summary. Exit code 0 when the file was read, 2 when it
+it prints one JSON object (keys: ok, rows, level, regions, unmatched, ambiguous, points, guesses,
+messages, error); without it a readable summary. ``level`` is 1 (``regions`` keyed by ISO code) or
+2 when most rows name rayons and towns (``regions`` keyed by COD p-code). Exit code 0 when the file was read, 2 when it
 was refused (and 2 for a file that cannot be opened at all).
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from atlas import read
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
-from atlas.places import points, regions
+from atlas.places import points, rayons, regions
 
 
 def check(data: bytes, filename: str) -> dict:
@@ -44,7 +45,15 @@ def check(data: bytes, filename: str) -> dict:
         messages += pts.messages()
         codes = pts.codes
     column = roles.code or roles.region
-    if column:
+    unit_col, oblast_col = rayons.detect_columns(table) if column else (None, None)
+    if unit_col:
+        out["level"] = 2
+        res = rayons.match_column(table[unit_col], table[oblast_col] if oblast_col else None)
+        codes = res.codes
+        out["unmatched"] = [str(v) for v in res.unmatched]
+        out["ambiguous"] = [str(v) for v in res.ambiguous]
+        messages += [res.summary()]
+    elif column:
         res = regions.match_column(table[column], years=read.years_of(table, roles))
         codes = res.codes
         out["unmatched"] = [str(v) for v in res.unmatched]
@@ -52,7 +61,8 @@ def check(data: bytes, filename: str) -> dict:
         messages += [res.summary(), *res.warnings]
     if codes is not None:
         value = roles.values[0] if roles.values else None
-        agg = regions.aggregate_by_region(table, codes, value, "sum" if value else "count")
+        how = "sum" if value else "count"
+        agg = (rayons.aggregate if out["level"] == 2 else regions.aggregate_by_region)(table, codes, value, how)
         out["regions"] = {c: float(v) for c, v in agg["value"].items()}
     else:
         messages.append(Msg(N_("No region column and no coordinates were found.")))
@@ -68,6 +78,7 @@ def _result(ok: bool, rows: int = 0, error: str | None = None) -> dict:
     return {
         "ok": ok,
         "rows": rows,
+        "level": 1,
         "regions": {},
         "unmatched": [],
         "ambiguous": [],
@@ -84,12 +95,12 @@ def _summary(res: dict, name: str) -> str:
         return f"{name}: refused\n  {res['error']}"
     g = res["guesses"]
     lines = [
-        f"{name}: {res['rows']} rows read",
+        f"{name}: {res['rows']} rows read, level {res['level']}",
         "  read as: " + ", ".join(f"{k}={v!r}" for k, v in g.items() if v is not None),
     ]
     lines += [f"  {m}" for m in res["messages"]]
     for code, value in res["regions"].items():
-        lines.append(f"  {code:6} {value:,.2f}")
+        lines.append(f"  {code:13} {value:,.2f}")
     if res["unmatched"]:
         lines.append("  not matched: " + ", ".join(res["unmatched"]))
     if res["ambiguous"]:

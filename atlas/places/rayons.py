@@ -221,13 +221,11 @@ def match_column(series: pd.Series, oblasts: pd.Series | None = None, fixes: dic
     """
     fixes = fixes or {}
     context = oblast_codes(oblasts) if oblasts is not None else pd.Series(None, index=series.index, dtype=object)
-    pairs = pd.DataFrame({"raw": series.to_numpy(), "obl": context.to_numpy()}, index=series.index)
-    distinct = pairs.drop_duplicates()
+    obls = [o if isinstance(o, str) else None for o in context]
+    keys = list(zip(series.tolist(), obls, strict=True))
     found: dict[tuple, regions.Match] = {}
-    for raw, obl in distinct.itertuples(index=False):
-        obl = obl if isinstance(obl, str) else None
+    for raw, obl in dict.fromkeys(keys):
         found[(raw, obl)] = _apply_fix(raw, match_value(raw, obl), fixes)
-    keys = list(zip(pairs["raw"], pairs["obl"].where(pairs["obl"].notna(), None), strict=True))
     codes = pd.Series(pd.Categorical([found[k].code for k in keys], categories=list(PCODES)),
                       index=series.index, name="code")
     by_raw: dict[object, tuple[int, regions.Match]] = {}
