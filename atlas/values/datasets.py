@@ -14,7 +14,8 @@ import pandas as pd
 
 from atlas.i18n import N_
 from atlas.paths import DATA
-from atlas.places import gazetteer
+from atlas.places import gazetteer, units
+from atlas.values import levels
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,18 @@ class Indicator:
     dataset: str
     compute: Callable[[], pd.Series]  # values indexed by gazetteer.CODES, NaN = no data
     note: str = ""  # msgid: what is missing and why
+    compute2: Callable[[], pd.Series] | None = None  # by level-2 p-code; None: not at rayon level
+    note2: str = ""  # msgid: why there is no rayon-level value, or what to know about it
+
+    def values(self, level: int = 1) -> pd.Series:
+        """Values at ``level``; at level 2 without ``compute2`` every unit has no data (NaN).
+
+        >>> indicator("population").values(2).isna().all()
+        True
+        """
+        if level == 2:
+            return self.compute2() if self.compute2 else pd.Series(float("nan"), index=levels.keys(2))
+        return self.compute()
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +73,19 @@ def _by_region(series: pd.Series) -> pd.Series:
 def _density() -> pd.Series:
     table = gazetteer.regions()
     return _by_region(table["population"] / table["area_km2"])
+
+
+def _ngo2(column: str | None = None) -> Callable[[], pd.Series]:
+    # the sample's rows carry coordinates: each project is placed in its rayon by its point
+    def compute() -> pd.Series:
+        table = ngo_projects()
+        return levels.sum_points(table["lon"], table["lat"], table[column] if column else None, 2)
+
+    return compute
+
+
+def _elev(column: str, level: int) -> Callable[[], pd.Series]:
+    return lambda: levels.elevation(column, level)
 
 
 def _ngo(column: str | None) -> Callable[[], pd.Series]:
@@ -94,32 +120,53 @@ DATASETS: dict[str, Dataset] = {
         ngo_projects,
         N_("illustrative sample, not real data"),
     ),
+    "elevation": Dataset(
+        "elevation",
+        N_("Elevation by unit"),
+        levels.ELEVATION_SOURCE,
+        N_("Public domain"),
+        "2023",
+        False,
+        lambda: units.elevation_stats(1).reset_index(),
+        N_("GEBCO 2023, public domain"),
+    ),
 }
 
 INDICATORS: dict[str, Indicator] = {
     "population": Indicator(
         "population", N_("Population"), N_("people"), "regions",
-        lambda: _by_region(gazetteer.regions()["population"]),
+        lambda: _by_region(gazetteer.regions()["population"]), note2=levels.NO_RAYON_POPULATION,
     ),
     "area": Indicator(
         "area", N_("Area"), N_("km²"), "regions",
         lambda: _by_region(gazetteer.regions()["area_km2"]),
         N_("Bishkek's area is left empty: the sources give 127 to 386 km²."),
+        levels.level2_area,
+        N_("Rayon areas are measured on the COD-AB polygons (data/units_level2.csv)."),
     ),
     "density": Indicator(
         "density", N_("Population density"), N_("people per km²"), "regions", _density,
-        N_("No density for Bishkek, because its area is unknown."),
+        N_("No density for Bishkek, because its area is unknown."), note2=levels.NO_RAYON_POPULATION,
     ),
     "ngo_projects": Indicator(
-        "ngo_projects", N_("NGO projects (sample)"), N_("projects"), "ngo_sample", _ngo(None),
+        "ngo_projects", N_("NGO projects (sample)"), N_("projects"), "ngo_sample", _ngo(None), compute2=_ngo2(),
     ),
     "ngo_beneficiaries": Indicator(
         "ngo_beneficiaries", N_("NGO project beneficiaries (sample)"), N_("people"), "ngo_sample",
-        _ngo("beneficiaries"),
+        _ngo("beneficiaries"), compute2=_ngo2("beneficiaries"),
     ),
     "ngo_budget": Indicator(
         "ngo_budget", N_("NGO project budgets (sample)"), N_("som"), "ngo_sample", _ngo("budget_kgs"),
+        compute2=_ngo2("budget_kgs"),
     ),
+    "elev_median": Indicator("elev_median", N_("Median elevation"), N_("m"), "elevation",
+                             _elev("elev_median_m", 1), compute2=_elev("elev_median_m", 2)),
+    "elev_mean": Indicator("elev_mean", N_("Mean elevation"), N_("m"), "elevation",
+                           _elev("elev_mean_m", 1), compute2=_elev("elev_mean_m", 2)),
+    "above_2000m": Indicator("above_2000m", N_("Area above 2,000 m"), N_("% of area"), "elevation",
+                             _elev("share_above_2000m", 1), compute2=_elev("share_above_2000m", 2)),
+    "above_3000m": Indicator("above_3000m", N_("Area above 3,000 m"), N_("% of area"), "elevation",
+                             _elev("share_above_3000m", 1), compute2=_elev("share_above_3000m", 2)),
 }
 
 
