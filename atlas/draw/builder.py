@@ -88,8 +88,8 @@ def series_by_year(spec: ViewSpec, table: DatasetTable) -> pd.DataFrame | None:
     >>> series_by_year(ViewSpec(), builtin_table("ngo_sample")).index.tolist()[:2]
     [2018, 2019]
     """
-    if not table.year_col:
-        return None
+    if not table.year_col or spec.level == 2 or table.level == 2:
+        return None  # the charts by year are drawn for the nine units only
     frame = indicators.apply_filters(table.frame, spec.filters) if spec.filters else table.frame
     years = pd.to_numeric(frame[table.year_col], errors="coerce")
     rows = {}
@@ -208,9 +208,9 @@ def region_table(c: Composed) -> pd.DataFrame:
     >>> list(region_table(compose(ViewSpec(), builtin_table("ngo_sample"))).columns)[:3]
     ['iso_3166_2', 'name', 'value']
     """
-    codes = list(gazetteer.CODES)
+    codes = list(c.view.values.index)
     return pd.DataFrame({
-        "iso_3166_2": codes, "name": [c.view.names[k] for k in codes],
+        "pcode" if c.spec.level == 2 else "iso_3166_2": codes, "name": [c.view.names[k] for k in codes],
         "value": [None if pd.isna(c.view.values[k]) else float(c.view.values[k]) for k in codes],
         "unit": c.unit, "rows": [int(c.rows.get(k, 0)) for k in codes],
         "few_rows": [bool(c.few_rows.get(k, False)) for k in codes],

@@ -16,8 +16,11 @@ from atlas.draw.export_model import Handout  # not atlas.draw.export: that impor
 from atlas.draw.mapview import RegionView, region_view
 from atlas.draw.views import ViewSpec, describe
 from atlas.i18n import Msg
-from atlas.values import indicators
+from atlas.values import indicators, levels
 from atlas.values.datasets import DatasetTable
+
+#: The column that carries each row's unit key when the view's level differs from the table's.
+UNIT_COL = "__unit__"
 
 
 @dataclass
@@ -46,8 +49,19 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
     if spec.year is not None and table.year_col:
         frame = frame[pd.to_numeric(frame[table.year_col], errors="coerce") == spec.year]
     indicators.check_combination(spec.aggregation, spec.normalisation)
-    agg = indicators.aggregate(frame, table.region_col, spec.column or None, spec.aggregation)
-    values, unit_msg = indicators.normalise(agg.values, spec.normalisation)
+    if spec.level == 2 or table.level == 2:
+        # rayons, or a rayon table rolled up to oblasts: rows get their unit key at the view's level
+        codes = levels.codes_at(frame, table, spec.level, spec.aggregation)
+        keyed = frame.assign(**{UNIT_COL: codes.to_numpy()})
+        agg = indicators.aggregate(keyed, UNIT_COL, spec.column or None, spec.aggregation,
+                                   keys=levels.keys(spec.level))
+    else:
+        agg = indicators.aggregate(frame, table.region_col, spec.column or None, spec.aggregation)
+    if spec.level == 2:
+        values = levels.normalise2(agg.values, spec.normalisation)
+        unit_msg = Msg(indicators.NORMALISATIONS[spec.normalisation].unit)
+    else:
+        values, unit_msg = indicators.normalise(agg.values, spec.normalisation)
     unit = unit_msg.render(_)
     if spec.normalisation == "none":
         base_unit = table.units.get(spec.column, "") if spec.aggregation != "count" else ""
@@ -55,11 +69,12 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
         unit = _(base_unit) if base_unit else ""
     center = spec.center
     if center is None and getattr(PALETTES.get(spec.palette), "kind", "") == "diverging":
-        center = indicators.national_average(agg.values, spec.normalisation)
+        center = (indicators.national_average(agg.values, spec.normalisation) if spec.level == 1
+                  else float(values.mean()))
     view = region_view(values, unit, spec.lang, _, scheme=spec.scheme, k=spec.k, palette=spec.palette,
                        reverse=spec.reverse, labels=spec.labels, highlight=highlight,
                        source=spec.source or _(table.source), manual_breaks=list(spec.breaks) or None,
-                       center=center)
+                       center=center, level=spec.level, relief=spec.relief)
     # With a column, describe() names the aggregation too ("Total of budget"), not the bare column.
     caption = describe(spec, _, unit_label=_(table.label) if not spec.column else None)
     return Composed(spec, table, view, unit, caption, agg.rows, agg.few_rows,

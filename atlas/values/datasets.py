@@ -204,6 +204,7 @@ class DatasetTable:
     source: str = ""
     date: str = ""
     units: dict[str, str] = field(default_factory=dict)  # column -> unit msgid or text
+    level: int = 1  # what ``region_col`` holds: 1 ISO codes, 2 level-2 p-codes
 
 
 def builtin_table(key: str) -> DatasetTable:

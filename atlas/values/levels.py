@@ -94,3 +94,42 @@ def rollup(values: pd.Series, how: str) -> pd.Series:
     frame = pd.DataFrame({"value": values.astype(float), "parent": parent.reindex(values.index)})
     total = frame.dropna(subset=["parent"]).groupby("parent")["value"].sum(min_count=1)
     return total.reindex(keys(1)).astype(float)
+
+
+def codes_at(frame: pd.DataFrame, table, level: int, how: str) -> pd.Series:
+    """The unit key of every row of ``frame`` at ``level`` (``table``: its ``DatasetTable``).
+
+    A rayon table shown by oblast is rolled up (only sums and counts: see ``rollup``); an oblast
+    table is shown by rayon only when its rows carry coordinates.
+    """
+    if table.level == level:
+        return frame[table.region_col]
+    if level == 1:
+        if how not in ADDITIVE:
+            rollup(pd.Series(dtype=float), how)  # raises the message that says why not
+        return frame[table.region_col].map(units.parents())
+    if table.lat_col and table.lon_col:
+        lon = pd.to_numeric(frame[table.lon_col], errors="coerce").fillna(0.0)
+        lat = pd.to_numeric(frame[table.lat_col], errors="coerce").fillna(0.0)
+        return pd.Series(points.codes_for(lon.to_numpy(float), lat.to_numpy(float), 2), index=frame.index)
+    raise UserError(Msg(N_("This table gives figures by oblast, not by rayon: it cannot be split into "
+                           "rayons. Choose the oblast level, or use a table by rayon or with coordinates.")))
+
+
+def normalise2(values: pd.Series, how: str) -> pd.Series:
+    """Level-2 values made comparable: per 1,000 km² (COD areas) or share; per capita is refused.
+
+    >>> float(normalise2(pd.Series({"KG21000000000": 81.0}), "per_1000km2")["KG21000000000"])
+    2000.0
+    """
+    x = pd.to_numeric(values.reindex(keys(2)), errors="coerce").astype(float)
+    if how == "none":
+        return x
+    if how == "per_10k":
+        raise UserError(Msg(NO_RAYON_POPULATION))
+    if how == "per_1000km2":
+        return x / level2_area() * 1_000
+    if (x < 0).any():
+        raise UserError(Msg(N_("Shares of the national total need values that are not negative")))
+    total = x.sum(min_count=1)
+    return x / total * 100 if total and total == total else x * float("nan")
