@@ -18,9 +18,10 @@ from atlas.draw.compose import compose
 from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
-from atlas.places import gazetteer
+from atlas.places import gazetteer, rayons, units
 from atlas.values import userdata
 from ui.common import lang, legend
+from ui.levels import level_switch
 
 T = Callable[[str], str]
 SOURCE = "upload_source"  # which input spoke last: "file", "paste" or "sample"
@@ -182,6 +183,7 @@ def roles(up: read.Upload, _: T) -> userdata.Choices:
         lat = pick(_("Latitude"), "lat", guess.lat_col, numeric or columns)
     with d:
         lon = pick(_("Longitude"), "lon", guess.lon_col, numeric or columns)
+    level, oblast = level_choice(up, guess, region, columns, _)
     values = st.multiselect(_("Columns of numbers to map"), numeric, default=[v for v in guess.value_cols
                             if v in numeric], key="upload_role_values",
                             placeholder=_("Choose columns"))
@@ -189,7 +191,26 @@ def roles(up: read.Upload, _: T) -> userdata.Choices:
     if wide := userdata.time_series_columns(up):
         series = st.checkbox(_("Read the year columns ({cols}) as one time series").format(
             cols=plain(", ".join(wide))), value=True, key="upload_role_series")
-    return userdata.Choices(region, values, year, lat, lon, series)
+    return userdata.Choices(region, values, year, lat, lon, series, level=level, oblast_col=oblast)
+
+
+def level_choice(up: read.Upload, guess: userdata.Choices, region: str | None, columns: list, _: T
+                 ) -> tuple[int, str | None]:
+    """The level the names were read at (detected, switchable) and, for rayons, the oblast column."""
+    detected = guess.level
+    if region in up.table.columns and region != guess.region_col:
+        detected = rayons.detect_level(up.table[region])
+    said = {1: _("oblasts and cities"), 2: _("rayons and towns")}
+    st.caption(_("The names in “{column}” read as {level}.").format(column=plain(region or ""),
+                                                                       level=said[detected]))
+    level = level_switch("upload_role_level", detected)
+    oblast = None
+    if level == 2:
+        opts = [None, *[c for c in columns if c != region]]
+        oblast = st.selectbox(_("Oblast column (settles names shared by several units)"), opts,
+                              index=opts.index(guess.oblast_col) if guess.oblast_col in opts else 0,
+                              key="upload_role_oblast", format_func=lambda c: _("(none)") if c is None else str(c))
+    return level, oblast
 
 
 def _set_fix(key: str, raw: object, widget: str) -> None:
@@ -205,7 +226,10 @@ def fixes_for(key: str) -> dict:
 def region_label(code: str, _: T, lg: str) -> str:
     if code == userdata.NOT_A_REGION:
         return _("Not a region (leave out)")
-    return f"{gazetteer.region_name(code, lg)} ({code})"
+    if code in gazetteer.CODES:
+        return f"{gazetteer.region_name(code, lg)} ({code})"
+    parent = units.parents().get(code, "")
+    return f"{units.unit_name(code, lg)}, {gazetteer.region_name(parent, lg)} ({code})"
 
 
 def fixer(built: userdata.Built, key: str, _: T) -> None:
@@ -215,14 +239,15 @@ def fixer(built: userdata.Built, key: str, _: T) -> None:
         return
     share = m.matched_rows / m.total_rows if m.total_rows else 0.0
     st.progress(share, text=m.summary().render(_))
-    review = userdata.review_rows(m)
+    level = built.table.level
+    review = userdata.review_rows(m, level)
     if review:
         st.caption(_("Choose the region for each value below; the choice applies to every row with "
                      "that value and is remembered in this session."))
     methods = {k: _(v) for k, v in userdata.METHOD_LABELS.items()}
     lg = lang()  # captured now: AppTest (and reruns) call format_func outside this script run
     for item in review:
-        options = userdata.fix_options(item)
+        options = userdata.fix_options(item, level)
         current = userdata.NOT_A_REGION if item.method == "excluded" else item.code
         label = _("“{raw}” — rows: {rows}, {how}").format(raw=plain(item.raw), rows=item.rows,
                                                           how=methods.get(item.method, item.method))
@@ -278,7 +303,7 @@ def result(table, _: T) -> None:
     """The matched table, stored in this session, drawn at once, with a way on to the builder."""
     column = userdata.first_value_column(table)
     spec = ViewSpec(dataset=table.key, column=column, aggregation="sum" if column else "count",
-                    normalisation="none", year=userdata.latest_year(table), lang=lang(),
+                    normalisation="none", year=userdata.latest_year(table), lang=lang(), level=table.level,
                     source=_("Your data") + ": " + str(table.label))
     composed = compose(spec, table, _)
     st.subheader(composed.caption)

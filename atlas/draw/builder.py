@@ -31,6 +31,8 @@ from atlas.values.datasets import DatasetTable
 #: The builder's map sits beside its controls and charts, narrower than the Overview's: it opens a
 #: little further out so the whole country (about 11° wide) fits in ~400 px.
 ZOOM = 5.3  # the map spans the whole main column (about 900 px)
+#: The column ``atlas.values.userdata`` adds to a table of points: ground elevation in metres.
+ELEVATION_COL = "elevation_m"
 #: Above this many points, dots overlap; the page suggests hexagon bins or a heat map.
 MANY_POINTS = 300
 POINT_TYPES = {"points": "points", "choropleth_points": "points", "hexbin": "hexbin", "heatmap": "heatmap"}
@@ -77,6 +79,10 @@ def point_frame(c: Composed, _: Callable[[str], str] = str) -> pd.DataFrame:
         out["w"] = weight
     else:
         out["tooltip"] = names
+    if ELEVATION_COL in frame.columns:  # uploads with points carry the ground elevation (GEBCO 2023)
+        elev = pd.to_numeric(frame[ELEVATION_COL], errors="coerce")
+        line = elev.map(lambda v: "" if pd.isna(v) else f"{fmt_number(v, c.spec.lang, 0)} {_('m')}")
+        out["tooltip"] = (out["tooltip"].astype("string").fillna("") + "\n" + line).str.strip()
     return out.reset_index(drop=True)
 
 
