@@ -240,8 +240,9 @@ def downloads(c: Composed) -> None:
     stamp = c.spec.to_json()
     if c.spec.level == 2:
         # the handouts draw the nine units; at rayon level only the table is offered
-        st.download_button("CSV", export.joined_csv(builder.region_table(c)), "rayons.csv", mime="text/csv",
-                           key=P + "dl_csv2")
+        name = export.handout_filename(c.spec.title or c.caption, dt.date.today(), "csv")
+        st.download_button(_("Table by rayon (CSV)"), export.joined_csv(builder.region_table(c)), file_name=name,
+                           mime="text/csv", key=P + "dl_csv2")
         return
     if st.button(_("Prepare handouts"), key=P + "prepare"):
         today = dt.date.today()
