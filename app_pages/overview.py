@@ -9,15 +9,17 @@ from atlas.draw.mapview import region_view
 from atlas.ogp import facts
 from atlas.values import datasets
 from ui.common import lang, legend, sample_banner, sources_line, tr
-from ui.levels import boundaries_line, level_switch, relief_toggle
+from ui.levels import boundaries_line, level_from_link, level_switch, relief_toggle
 
 _ = tr()
 st.title(_("Kyrgyzstan by region"))
 st.caption(_("Seven oblasts and two cities of republican significance, or 40 rayons and 15 towns and cities; "
              "official boundaries (OCHA COD-AB)."))
 
+linked = st.query_params.get("i")  # a link may open on an indicator: ?i=elev_median&lv=2
 key = st.selectbox(
     _("Indicator"), list(datasets.INDICATORS), key="overview_indicator",
+    index=list(datasets.INDICATORS).index(linked) if linked in datasets.INDICATORS else 0,
     format_func=lambda k: _(datasets.INDICATORS[k].label),
 )
 indicator = datasets.indicator(key)
@@ -26,7 +28,7 @@ if dataset.is_sample:
     sample_banner()
 switches = st.columns([3, 1])
 with switches[0]:
-    level = level_switch("overview_level")
+    level = level_switch("overview_level", level_from_link())
 with switches[1]:
     relief = relief_toggle("overview_relief")
 if level == 2 and indicator.note2:

@@ -18,6 +18,11 @@ def level_switch(key: str, default: int = 1, help_text: str | None = None) -> in
                     format_func=labels.get, help=help_text)
 
 
+def level_from_link() -> int:
+    """The level a link asks for (``?lv=2``), 1 for anything else."""
+    return 2 if st.query_params.get("lv") == "2" else 1
+
+
 def relief_toggle(key: str, default: bool = False) -> bool:
     """The mountain lens: shaded relief over the map (GEBCO 2023), off by default."""
     _ = tr()

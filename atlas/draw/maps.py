@@ -138,7 +138,8 @@ def region_layers(style: RegionStyle) -> list[pdk.Layer]:
         for code, (lon, lat) in lens.city_points(style.level).items()
     ])
     layers = [regions, lens.lakes_layer(), *([lens.relief_layer()] if style.relief else []), cities]
-    if style.labels:
+    # 55 names cannot be read at country zoom: at level 2 the tooltips and the ranking name the units.
+    if style.labels and style.level == 1:
         layers.append(label_layer(style))
     return layers
 
@@ -175,7 +176,7 @@ def region_deck(style: RegionStyle, extra_layers: Sequence[pdk.Layer] = ()) -> C
     ['sea', 'neighbours', 'regions', 'lakes', 'cities', 'labels']
     """
     layers = region_layers(style)
-    base, labels = (layers[:-1], layers[-1:]) if style.labels else (layers, [])
+    base, labels = (layers[:-1], layers[-1:]) if layers[-1].id == "labels" else (layers, [])
     return _deck([_neighbour_layer(), *base, *extra_layers, *labels])
 
 
@@ -269,7 +270,7 @@ def bubble_deck(style: RegionStyle, values: pd.Series) -> CompactDeck:
     base = dataclasses.replace(style, colors=pale)
     layers = [_neighbour_layer(), *region_layers(dataclasses.replace(base, labels=False))[:2],
               bubble_layer(style, values)]
-    if style.labels:
+    if style.labels and style.level == 1:
         layers.append(label_layer(style))
     return _deck(layers)
 
@@ -345,7 +346,7 @@ def points_deck(style: RegionStyle, points: pd.DataFrame, kind: str = "points",
         return region_deck(base, [point_layer(points, kind, colors)])
     layers = [_neighbour_layer(), *region_layers(dataclasses.replace(base, labels=False))[:2],
               point_layer(points, kind, colors)]
-    if style.labels:
+    if style.labels and style.level == 1:
         layers.append(label_layer(dataclasses.replace(style, value_texts={})))
     return _deck(layers)
 
