@@ -83,5 +83,5 @@ def relief_layer() -> pdk.Layer:
     west, south, east, north = units.relief()["bounds"]
     return pdk.Layer(
         "BitmapLayer", data=None, id="relief", image=pdk.types.String(relief_data_url()),
-        bounds=[west, south, east, north], opacity=0.55, pickable=False,
+        bounds=[west, south, east, north], opacity=0.3, pickable=False,
     )
