@@ -1,4 +1,4 @@
-"""Command line for trainers: ``python -m atlas check FILE [--json]``.
+"""Command line for trainers: ``python -m atlas check FILE [--json]`` and ``indicators``.
 
 Runs the same reading and region matching as the upload page, without a browser. With ``--json``
 it prints one JSON object (keys: ok, rows, level, regions, unmatched, ambiguous, points, guesses,
@@ -117,7 +117,15 @@ def main(argv: list[str] | None = None) -> int:
     chk = sub.add_parser("check", help="read a file and match its regions, as the upload page does")
     chk.add_argument("file", type=Path)
     chk.add_argument("--json", action="store_true", help="print one JSON object")
+    ind = sub.add_parser("indicators", help="the official SDG series by region: catalogue or values")
+    ind.add_argument("--values", metavar="SERIES", help="print the regional values of SERIES")
+    ind.add_argument("--year", type=int, help="the year for --values")
+    ind.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
+    if args.command == "indicators":
+        from atlas.values.cli import indicators  # imported here: `check` needs no statistics
+
+        return indicators(args.values, args.year, args.json)
     try:
         data = args.file.read_bytes()
     except OSError as exc:

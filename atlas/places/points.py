@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from atlas.i18n import N_, Msg
+from atlas.i18n import Msg, plural_msg
 from atlas.paths import GEO
 from atlas.places import units
 
@@ -92,17 +92,19 @@ class PointsResult:
         out: list[Msg] = []
         if c["swapped"]:
             out.append(
-                Msg(
-                    N_("{n} points have latitude and longitude swapped; they can be swapped back."),
-                    {"n": c["swapped"]},
+                plural_msg(
+                    "{n} point has latitude and longitude swapped; it can be swapped back.",
+                    "{n} points have latitude and longitude swapped; they can be swapped back.",
+                    c["swapped"],
                 )
             )
         if c["outside"]:
             out.append(
-                Msg(N_("{n} points lie outside Kyrgyzstan and are left off the map."), {"n": c["outside"]})
+                plural_msg("{n} point lies outside Kyrgyzstan and is left off the map.",
+                           "{n} points lie outside Kyrgyzstan and are left off the map.", c["outside"])
             )
         if c["blank"]:
-            out.append(Msg(N_("{n} rows have no coordinates."), {"n": c["blank"]}))
+            out.append(plural_msg("{n} row has no coordinates.", "{n} rows have no coordinates.", c["blank"]))
         return out
 
     def elevations(self) -> pd.Series:
