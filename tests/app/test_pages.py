@@ -54,7 +54,7 @@ def _layer(deck: dict, layer_id: str) -> dict | None:
 
 
 def test_overview_level_switch_draws_55_rayons_in_kyrgyz_with_lakes_and_relief():
-    at = run_page("app_pages/overview.py", "ky")
+    at = run_page("app_pages/overview.py", "ky", overview_source="other")
     at.selectbox(key="overview_indicator").select("elev_median").run()
     oblasts = _layer(_deck(at), "regions")["data"]["features"]
     assert len(oblasts) == 9 and _layer(_deck(at), "relief") is None  # relief off by default
@@ -72,7 +72,7 @@ def test_overview_level_switch_draws_55_rayons_in_kyrgyz_with_lakes_and_relief()
 
 
 def test_overview_refuses_per_capita_at_rayon_level_and_keeps_units_grey():
-    at = run_page("app_pages/overview.py")
+    at = run_page("app_pages/overview.py", overview_source="other")
     at.selectbox(key="overview_indicator").select("density").run()
     at.radio(key="overview_level").set_value(2).run()
     assert any("No population by rayon" in i.value for i in at.info)

@@ -186,12 +186,12 @@ def test_rayon_table_in_russian_is_read_at_level_2_with_a_fixer_for_the_shared_n
     assert at.radio(key="upload_role_level").value == 2
     assert any("rayons and towns" in c.value for c in at.caption)  # the detected level is said
     assert at.selectbox(key="upload_role_oblast").value == "Область"
-    assert matched_text(at) == "7 of 8 rows matched to a region"  # the totals row is left out
+    assert matched_text(at) == "Rows matched to a region: 7 of 8"  # the totals row is left out
     fix = at.selectbox(key=userdata.fix_key("Нарын"))
     assert fix.options[:2] == ["Naryn District, Naryn Region (KG04245000000)",
                                "Naryn Town, Naryn Region (KG04400000010)"]
     fix.select("KG04245000000").run()
-    assert matched_text(at) == "8 of 8 rows matched to a region"
+    assert matched_text(at) == "Rows matched to a region: 8 of 8"
     features = {f["properties"]["code"]: f["properties"] for f in _deck_features(at)}
     assert len(features) == 55
     assert "41" in features["KG04220000000"]["tooltip"]  # At-Bashy
