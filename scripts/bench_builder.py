@@ -5,7 +5,7 @@
   frame payloads as Playwright reports them (after any permessage-deflate), so the figure is
   what the app hands the socket, an upper bound on what crosses the wire.
 - ``rayon_map_rerun_bytes``: the same palette change on the Overview switched to rayons (55 units,
-  lakes, city symbols and 55 name labels; relief off), showing the median elevation.
+  lakes, city symbols, no name labels; relief off), showing the median elevation.
 - ``map_rerun_bytes_stock``: the same two changes in a bare Streamlit page that draws the
   unsimplified COD-AB shapes (geo/kg_level1_full.geojson) with a stock ``pydeck.Deck``.
 - ``rerun_ms_p95``: 95th percentile of the wall time of 60 reruns (20 different widget changes, three
@@ -126,7 +126,8 @@ def browser_figures() -> None:
         port = free_port()
         proc = start_server(Path(var), port)
         try:
-            ours = rerun_bytes(browser, f"http://127.0.0.1:{port}/?lang=en")
+            # ?i= opens the Overview on the built-in indicators (it opens on the official ones otherwise)
+            ours = rerun_bytes(browser, f"http://127.0.0.1:{port}/?lang=en&i=population")
             rayons = rayon_rerun_bytes(browser, f"http://127.0.0.1:{port}/?lang=en&i=elev_median")
         finally:
             proc.terminate()
