@@ -81,7 +81,7 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         N_("Official SDG indicators by region (75 series)"),
-        "data/sdg/catalogue.csv, data/sdg/values.parquet, data/sdg/codes.csv",
+        "data/sdg/catalogue.csv, data/sdg/values.parquet, data/sdg/codes.csv, data/sdg/corrections.csv",
         N_("National Statistical Committee of the Kyrgyz Republic, national SDG platform (SDMX files of the "
            "platform's data repository, 15 August 2025)"),
         N_("Official statistics; cite the National Statistical Committee with the series and year"),
@@ -93,6 +93,8 @@ ENTRIES: tuple[Entry, ...] = (
                "5 have national figures only, 1 has no total."),
             N_("In some early years Osh oblast includes Osh city; "
                "the value's note says so and Osh city shows no data."),
+            N_("Osh city's poverty rate is published as 0.0 for 2007-2012 (about 40 % from 2013): "
+               "not a measurement, so shown as no data (data/sdg/corrections.csv)."),
         ),
     ),
     Entry(

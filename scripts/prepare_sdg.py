@@ -64,6 +64,18 @@ ALWAYS_TOTAL = ("CUST_BREAKDOWN", "ACTIVITY", "PRODUCT")
 AMOUNT_UNITS = {"NUMBER", "CUR_LCU", "M_M3_PER_YR", "HA"}
 #: Series whose unit code says amount but whose definition is per person (their name says so).
 RATE_SERIES = {"_L_KG_110701_1A": "hectares of green space per 1,000 people"}
+# Published zeros that are not measurements, taken out as "no data" (written to corrections.csv, shown
+# on the About page). Osh city's national poverty rate is 0.0 for every breakdown in 2007-2012 and about
+# 40 % from 2013; other series of the same source say Osh oblast included Osh city in those years.
+NOT_MEASURED = [
+    (
+        "SI_POV_NAHC",
+        "KG-GO",
+        range(2007, 2013),
+        "0.0 in the source for every breakdown, about 40 % from 2013: not a measurement (Osh city was "
+        "counted with Osh oblast in those years, as other series of the source say)",
+    ),
+]
 
 #: Unit names in Kyrgyz: the project's translation (the structure file has en and ru only).
 UNIT_KY = {
@@ -266,6 +278,7 @@ def main() -> None:
         }
     )
     assert tidy["iso"].notna().all(), "a REF_AREA outside the 9 units and the country"
+    tidy, corrections = drop_not_measured(tidy)
     for col in ("series", "iso", "ref_area", "unit", "obs_status", *(c for c, _ in DIMS.values())):
         tidy[col] = tidy[col].astype("category")
     tidy = tidy.sort_values(["series", "year", "iso"]).reset_index(drop=True)
@@ -273,11 +286,24 @@ def main() -> None:
     tidy.to_parquet(OUT / "values.parquet", index=False, compression="zstd")
     pd.DataFrame(kept).to_csv(OUT / "catalogue.csv", index=False)
     pd.DataFrame(left_out).to_csv(OUT / "left_out.csv", index=False)
+    corrections.to_csv(OUT / "corrections.csv", index=False)
     write_codes(tidy, cl)
     copy_sources()
     print(f"{len(kept)} series kept, {len(left_out)} left out, {len(tidy)} values")
     for row in left_out:
         print(f"  left out {row['series']}: {row['reason']}")
+
+
+def drop_not_measured(tidy: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Take out the zeros listed in NOT_MEASURED (only exact zeros: a real value is never touched)."""
+    drop = pd.Series(False, index=tidy.index)
+    rows = []
+    for series, iso, years, reason in NOT_MEASURED:
+        hit = (tidy["series"] == series) & (tidy["iso"] == iso) & tidy["year"].isin(years) & (tidy["value"] == 0)
+        drop |= hit
+        for year in sorted(set(tidy.loc[hit, "year"])):
+            rows.append({"series": series, "iso": iso, "year": year, "reason": reason})
+    return tidy[~drop].reset_index(drop=True), pd.DataFrame(rows, columns=["series", "iso", "year", "reason"])
 
 
 def write_codes(tidy: pd.DataFrame, cl) -> None:

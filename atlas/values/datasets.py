@@ -131,6 +131,26 @@ DATASETS: dict[str, Dataset] = {
         lambda: units.elevation_stats(1).reset_index(),
         N_("GEBCO 2023, public domain"),
     ),
+    "elevation_rayons": Dataset(
+        "elevation_rayons",
+        N_("Elevation by rayon and town"),
+        levels.ELEVATION_SOURCE,
+        N_("Public domain"),
+        "2023",
+        False,
+        lambda: units.elevation_stats(2).reset_index(),
+        N_("GEBCO 2023, public domain"),
+    ),
+    "ngo_register": Dataset(
+        "ngo_register",
+        N_("NGO activity register (entered live by the organisations)"),
+        N_("The app's register, filled in by the organisations on the page \"Our work\"; public fields only"),
+        N_("Shared by the organisations that entered it"),
+        "live",
+        False,
+        lambda: _register_table().frame,
+        N_("NGO activity register, entered live"),
+    ),
 }
 
 INDICATORS: dict[str, Indicator] = {
@@ -239,4 +259,48 @@ def builtin_table(key: str, lang: str = "en") -> DatasetTable:
                             ["beneficiaries", "budget_kgs"], ["theme", "org_type", "organisation"], "year",
                             "lat", "lon", True, DATASETS[key].source, DATASETS[key].date,
                             {"beneficiaries": N_("people"), "budget_kgs": N_("som")})
+    if key == "ngo_register":
+        return _register_table()
+    if key in ("elevation", "elevation_rayons"):
+        return _elevation_table(key)
     raise KeyError(f"unknown dataset {key!r}; valid: {', '.join(DATASETS)}")
+
+
+#: Where the live register's rows come from: the app attaches its store (atlas.ogp.register_stats.builder_frame
+#: of the visible entries); without one (scripts, tests) the register is empty.
+_register_source: list[Callable[[], pd.DataFrame]] = []
+REGISTER_COLUMNS = ["region_code", "organisation", "org_type", "theme", "beneficiaries", "year_from"]
+
+
+def set_register_source(load: Callable[[], pd.DataFrame]) -> None:
+    """Attach the live register: ``load()`` returns one row per (activity, level-1 unit) in REGISTER_COLUMNS.
+
+    >>> set_register_source(lambda: pd.DataFrame(columns=REGISTER_COLUMNS)); len(builtin_table("ngo_register").frame)
+    0
+    """
+    _register_source[:] = [load]
+
+
+def _register_table() -> DatasetTable:
+    frame = _register_source[0]() if _register_source else pd.DataFrame(columns=REGISTER_COLUMNS)
+    ds = DATASETS["ngo_register"]
+    return DatasetTable(ds.key, ds.label, frame, "region_code", ["beneficiaries"],
+                        ["theme", "org_type", "organisation"],
+                        source=ds.source, date=ds.date, units={"beneficiaries": N_("people")})
+
+
+ELEVATION_COLUMNS = {"elev_mean_m": N_("m"), "elev_median_m": N_("m"), "share_above_2000m": N_("% of area"),
+                     "share_above_3000m": N_("% of area")}
+
+
+def _elevation_table(key: str) -> DatasetTable:
+    """One row per unit (level 1 for "elevation", level 2 for "elevation_rayons"), shares in per cent.
+
+    Means and medians never add up: shown by another level they are refused, not summed.
+    """
+    level = 2 if key == "elevation_rayons" else 1
+    frame = pd.DataFrame({col: levels.elevation(col, level) for col in ELEVATION_COLUMNS})
+    frame = frame.rename_axis("code").reset_index()
+    ds = DATASETS[key]
+    return DatasetTable(key, ds.label, frame, "code", list(ELEVATION_COLUMNS), source=ds.source, date=ds.date,
+                        units=dict(ELEVATION_COLUMNS), level=level)

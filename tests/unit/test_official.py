@@ -53,7 +53,14 @@ def expected(series: str, year: int, key: dict[str, str]) -> dict[str, float | N
     for dim, code in key.items():
         mask &= obs[SDMX_DIMS[dim]] == code
     found = {ISO[a]: float(v) for a, v in zip(obs.loc[mask, "REF_AREA"], obs.loc[mask, "value"], strict=True)}
-    return {code: found.get(code) for code in (*CODES, "KG")}
+    not_measured = {(r.iso, int(r.year)) for r in corrections().itertuples() if r.series == series}
+    return {code: None if (code, year) in not_measured else found.get(code) for code in (*CODES, "KG")}
+
+
+@cache
+def corrections() -> pd.DataFrame:
+    """Published zeros the preparation script takes out as not measured, with the reason."""
+    return pd.read_csv(DATA / "sdg" / "corrections.csv")
 
 
 def sample() -> list[tuple[str, int, dict[str, str]]]:
@@ -112,7 +119,11 @@ def test_change_since_is_the_difference_of_the_two_years() -> None:
     then, now = official.values(series, 2010), official.values(series, 2023)
     change = official.change_since(series, 2010, 2023)
     for code in CODES:
-        assert change[code] == pytest.approx(now[code] - then[code])
+        if then[code] is None or now[code] is None:
+            assert change[code] is None
+        else:
+            assert change[code] == pytest.approx(now[code] - then[code])
+    assert change["KG-GO"] is None  # 2010 is not measured for Osh city
     total = official.default_breakdown(series)
     want = expected(series, 2023, total)["KG-B"] - expected(series, 2010, total)["KG-B"]
     assert change["KG-B"] == pytest.approx(want)
@@ -200,3 +211,20 @@ def test_every_commitment_link_names_a_real_commitment_and_series() -> None:
         assert (links[f"reason_{lang}"].str.len() > 20).all(), lang
     assert official.series_for_commitment("KG0020") == []  # parliament: no series speaks to it
     assert "Нацстатком" in official.link_reason("KG0007", "_L_KG_160501_1A", "ru")
+
+
+def test_only_published_zeros_are_taken_out_as_not_measured() -> None:
+    table = corrections()
+    assert len(table) and table["reason"].str.len().gt(20).all()
+    for row in table.itertuples():
+        obs = source(official.info(row.series)["source_file"])
+        area = next(a for a, iso in ISO.items() if iso == row.iso)
+        cells = obs[(obs["SERIES"] == row.series) & (obs["TIME_PERIOD"] == str(row.year)) & (obs["REF_AREA"] == area)]
+        assert len(cells) and (cells["value"].astype(float) == 0).all()
+        assert official.values(row.series, int(row.year))[row.iso] is None
+
+
+def test_osh_city_poverty_is_no_data_before_2013_and_a_rate_after() -> None:
+    assert official.values("SI_POV_NAHC", 2010)["KG-GO"] is None
+    assert official.values("SI_POV_NAHC", 2010)["KG-O"] > 0
+    assert 10 < official.values("SI_POV_NAHC", 2013)["KG-GO"] < 60
