@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -73,7 +74,8 @@ def _read_vector_file(path: Path, opts: ReadOptions) -> Upload:
     except UserError:
         raise
     except Exception as exc:  # GDAL errors come in many types; the user needs one message
-        raise UserError(Msg(N_("The map file could not be read: {detail}"), {"detail": str(exc)[:200]})) from exc
+        detail = scrub_paths(str(exc), path.parent)[:200]
+        raise UserError(Msg(N_("The map file could not be read: {detail}"), {"detail": detail})) from exc
     report.guesses["sheet"] = Guess(layer, layers, "first layer")
     if path.suffix == ".shp":
         report.guesses["encoding"] = Guess(enc or info.get("encoding") or "", list(ENCODINGS), ".cpg file or chosen")
@@ -89,6 +91,21 @@ def _read_vector_file(path: Path, opts: ReadOptions) -> Upload:
         ),
     )
     return Upload(gdf, "vector", report, layers, detect_roles(pd.DataFrame(gdf.drop(columns="geometry"))))
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^/\\\s'\":]+)+[/\\]([^/\\\s'\":]+)")
+
+
+def scrub_paths(text: str, folder: Path | None = None) -> str:
+    """A parser's message without any server path: the private folder and every absolute path
+    are cut down to the bare file name.
+
+    >>> scrub_paths("'/tmp/atlas-x1/upload.geojson' not recognized as a supported file format")
+    "'upload.geojson' not recognized as a supported file format"
+    """
+    if folder is not None:
+        text = text.replace(str(folder) + "/", "").replace(str(folder), "")
+    return _PATH.sub(r"\1", text)
 
 
 def _gdal_encoding(name: str) -> str:
