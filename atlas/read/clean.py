@@ -67,6 +67,8 @@ def clean_table(df: pd.DataFrame, first_line: int, decimal: str, opts: ReadOptio
             # a vectorised first-word filter keeps is_total off thousands of dates and names
             maybe = uniq[uniq.astype(str).str.contains(TOTAL_HINT, regex=True)]
             totals = [v for v in maybe if regions.is_total(v)]
+            if totals and _breakdown_total(df[col], uniq, totals):
+                continue  # "Всего" beside "мужчины"/"женщины": a breakdown's total, kept for the filter step
             if totals:
                 hit = df[col].isin(totals) & keep
                 _drop(report, df[hit], "total row")
@@ -87,6 +89,21 @@ def clean_table(df: pd.DataFrame, first_line: int, decimal: str, opts: ReadOptio
             Msg(N_("{n} rows were left out (totals, notes, blank); see the list."), {"n": len(report.dropped)})
         )
     return df.reset_index(drop=True)
+
+
+def _breakdown_total(col: pd.Series, uniq: pd.Series, totals: list) -> bool:
+    """True when the total label repeats in a short list of labels that are not regions (sex, age,
+    area type): each block of the long table has its own total row, which is data, not a footer.
+
+    >>> _breakdown_total(pd.Series(["Всего", "муж", "Всего", "муж"]), pd.Series(["Всего", "муж"]), ["Всего"])
+    True
+    """
+    if len(uniq) > 30 or len(uniq) <= len(totals):
+        return False
+    if int(col.isin(totals).sum()) < 2:
+        return False
+    others = [v for v in uniq if v not in totals]
+    return not any(regions.match_value(v).method in ("code", "alias", "ambiguous") for v in others)
 
 
 def _blank_rows(df: pd.DataFrame) -> pd.Series:

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
-from atlas.read import safety
-from atlas.read import jsontable
+from atlas.read import jsontable, safety
 from atlas.read.excel import read_xlsx
 from atlas.read.labels import clean_labels
 from atlas.read.model import Guess, Progress, ReadOptions, Upload, tick

@@ -12,6 +12,7 @@ import pandas as pd
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
 from atlas.read import safety
+from atlas.read.locate import is_point_layer
 from atlas.read.model import ENCODINGS, Guess, ReadOptions, ReadReport, Upload
 from atlas.read.roles import detect_roles
 
@@ -90,7 +91,13 @@ def _read_vector_file(path: Path, opts: ReadOptions) -> Upload:
             {"rows": len(gdf), "types": ", ".join(sorted(set(gdf.geom_type.dropna())))},
         ),
     )
-    return Upload(gdf, "vector", report, layers, detect_roles(pd.DataFrame(gdf.drop(columns="geometry"))))
+    roles = detect_roles(pd.DataFrame(gdf.drop(columns="geometry")))
+    if is_point_layer(gdf):
+        # a point lies where its coordinates say: an attribute such as addr:city is not its unit
+        roles.region = roles.code = None
+        report.messages.append(Msg(N_("The points are placed in the regions by their coordinates and counted "
+                                      "per region; choose a column of numbers to add them up instead.")))
+    return Upload(gdf, "vector", report, layers, roles)
 
 
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^/\\\s'\":]+)+[/\\]([^/\\\s'\":]+)")
