@@ -13,7 +13,7 @@ unfolds region headings above blocks of rows.
 """
 
 from atlas.read.clean import to_number
-from atlas.read.locate import codes_at, is_point_layer
+from atlas.read.locate import LEVELS, codes_at, is_point_layer
 from atlas.read.model import ColumnRoles, Guess, ReadOptions, ReadReport, Upload
 from atlas.read.roles import detect_roles, years_of
 from atlas.read.text import detect_encoding, guess_decimal, guess_header, guess_separator
@@ -21,6 +21,7 @@ from atlas.read.upload import read_pasted, read_upload
 from atlas.read.vector import vector_points
 
 __all__ = [
+    "LEVELS",
     "ColumnRoles",
     "Guess",
     "ReadOptions",

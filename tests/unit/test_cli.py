@@ -12,7 +12,7 @@ import pytest
 from atlas.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYS = {"ok", "rows", "regions", "unmatched", "ambiguous", "points", "guesses", "messages", "error"}
+KEYS = {"ok", "rows", "level", "value", "regions", "unmatched", "ambiguous", "points", "guesses", "messages", "error"}
 
 
 def run(path: Path, *args: str) -> subprocess.CompletedProcess:
