@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
@@ -158,7 +159,7 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
         raise UserError(Msg(N_("The zip file is damaged and cannot be opened."))) from exc
     if len(infos) > MAX_MEMBERS:
         raise UserError(
@@ -200,6 +201,7 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
                 out.write(chunk)
                 if out.tell() > limit:
                     raise UserError(_bomb_msg())
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError, zlib.error) as exc:
+        # a damaged member fails only when read: bad offsets (negative seek), broken deflate, odd versions
         raise UserError(Msg(N_("The zip file is damaged and cannot be opened."))) from exc
     return out.getvalue()

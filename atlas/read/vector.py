@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 import zipfile
@@ -12,6 +13,7 @@ import pandas as pd
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
 from atlas.read import safety
+from atlas.read.clean import unique_names
 from atlas.read.locate import is_point_layer
 from atlas.read.model import ENCODINGS, Guess, ReadOptions, ReadReport, Upload
 from atlas.read.roles import detect_roles
@@ -81,6 +83,15 @@ def _read_vector_file(path: Path, opts: ReadOptions) -> Upload:
     if path.suffix == ".shp":
         report.guesses["encoding"] = Guess(enc or info.get("encoding") or "", list(ENCODINGS), ".cpg file or chosen")
     safety.check_vertices(int(shapely.get_num_coordinates(gdf.geometry.values).sum()))
+    names = [str(c) for c in gdf.columns]
+    if len(set(names)) < len(names):  # a damaged .dbf can name two fields alike
+        geo = gdf.geometry.name
+        gdf.columns = [c if c == geo else n for c, n in zip(names, unique_names(names), strict=True)]
+        gdf = gdf.set_geometry(geo)
+    for col in [c for c in gdf.columns if c != "geometry" and pd.api.types.is_object_dtype(gdf[c])]:
+        nested = gdf[col].map(lambda v: isinstance(v, (dict, list)))
+        if nested.any():  # GeoJSON properties holding objects or lists: shown as their JSON text
+            gdf[col] = gdf[col].where(~nested, gdf[col].map(lambda v: json.dumps(v, ensure_ascii=False)[:500]))
     gdf = _to_wgs84(gdf, report)
     if gdf.empty:
         raise UserError(Msg(N_("The map file has no features.")))
