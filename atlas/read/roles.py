@@ -46,17 +46,12 @@ def detect_roles(df: pd.DataFrame) -> ColumnRoles:
 
 def is_id_like(name: object, col: pd.Series | None = None) -> bool:
     """An identifier or a code, never a value to add up: ``id``, ``fid``, ``osm_id``, ``objectid``,
-    ``код``, ``soate``…, or whole numbers all different and in steps of one (a running number).
+    ``код``, ``soate``… (judged by the name: a column of 1, 2, 3… may well be counts).
 
     >>> is_id_like("osm_id"), is_id_like("OBJECTID"), is_id_like("Код СОАТЕ"), is_id_like("Школы")
     (True, True, True, False)
     """
-    if ID_NAMES.search(str(name).strip()):
-        return True
-    if col is None or len(col) < 5 or not pd.api.types.is_integer_dtype(col):
-        return False
-    s = col.dropna()
-    return bool(s.is_unique and len(s) == len(col) and (s.sort_values().diff().dropna() == 1).all())
+    return bool(ID_NAMES.search(str(name).strip()))
 
 
 def _code_column(df: pd.DataFrame, cols: list) -> str | None:
