@@ -47,6 +47,7 @@ DROP_REASONS = (
     N_("blank"),
     N_("wrong number of fields"),
     N_("note below the table"),
+    N_("section heading"),
 )
 METHOD_LABELS = {
     "code": N_("code"),
