@@ -97,6 +97,8 @@ def grids_to_upload(sheets: dict[str, tuple[list[list], list[list]]], opts: Read
                 "text": " | ".join(str(v) for v in raw[i] if v is not None),
             }
         )
+    widest = max((len(r) for r in grid[start : start + SAMPLE_LINES]), default=0)
+    names += [""] * (widest - len(names))  # ragged readers (.xls, .ods) drop a blank last header cell
     width = len(names)
     rows = [(list(r[:width]) + [None] * (width - len(r)))[:width] for r in grid[start:]]
     rows, names = unfold_sections(rows, names, start + 1, report)
@@ -127,9 +129,16 @@ def fill_merged(raw: list[list], spans: list[tuple[int, int, int, int]]) -> list
         if r0 >= len(grid) or c0 >= len(grid[r0]):
             continue
         value = grid[r0][c0]
+        if value is None:
+            continue
+        width = max(len(r) for r in grid[:200]) if grid else 0
         for r in range(r0, min(r1, len(grid))):
-            for c in range(c0, min(c1, len(grid[r]))):
-                grid[r][c] = value
+            row = grid[r]
+            end = min(c1, max(width, c0 + 1))
+            if len(row) < end:  # readers drop trailing blanks; a merged span reaches past them
+                row.extend([None] * (end - len(row)))
+            for c in range(c0, end):
+                row[c] = value
     for r in grid:
         for i, v in enumerate(r):
             if isinstance(v, str) and not v.strip():

@@ -64,7 +64,7 @@ def read_json_table(value: object, opts: ReadOptions, progress: Progress) -> Upl
     where, rows = _find_rows(value, "", 0)
     if rows is None:
         raise UserError(Msg(N_(
-            "The JSON file holds no table: expected a list of records ([{…}, {…}]), a list of rows "
+            "The JSON file holds no table: expected a list of records ([{{…}}, {{…}}]), a list of rows "
             "([[…], […]]) with the header first, or an object holding such a list.")))
     safety.check_rows(len(rows))
     if all(isinstance(r, dict) for r in rows):
