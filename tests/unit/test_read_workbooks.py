@@ -63,7 +63,8 @@ def test_ods_repeated_filled_rows_hit_the_row_limit(monkeypatch) -> None:
     monkeypatch.setattr(read.safety, "MAX_ROWS", 1000)
     content = fk.ods({"S": fk.OBLAST_ROWS})
     zf = zipfile.ZipFile(io.BytesIO(content))
-    xml = zf.read("content.xml").replace(b"<table:table-row>", b'<table:table-row table:number-rows-repeated="5000">', 2)
+    repeated = b'<table:table-row table:number-rows-repeated="5000">'
+    xml = zf.read("content.xml").replace(b"<table:table-row>", repeated, 2)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as out:
         out.writestr("mimetype", ods_reader.MIMETYPE)
