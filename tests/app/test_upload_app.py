@@ -48,7 +48,7 @@ def test_empty_page_invites_an_upload():
     assert at.title[0].value == "Your data"
     assert any("sample" in i.value for i in at.info)
     assert at.get("file_uploader")[0].proto.type == [f".{t}" for t in
-                                                      ["csv", "tsv", "txt", "xlsx", "geojson", "json", "zip", "gpkg"]]
+                                                      ["csv", "tsv", "txt", "xlsx", "xls", "ods", "geojson", "json", "zip", "gpkg"]]
 
 
 def test_pasted_cells_are_matched_and_mapped():
