@@ -167,6 +167,8 @@ def roles(up: read.Upload, _: T) -> userdata.Choices:
     if up.kind == "vector" and "lat" not in columns:
         columns += ["lat", "lon"]
     numeric = [c for c in columns if c in up.table and pd.api.types.is_numeric_dtype(up.table[c])]
+    if up.kind == "vector" and "lat" not in up.table:
+        numeric += ["lat", "lon"]  # taken from the shapes: offered even when the layer has number attributes
     none = _("(none)")
 
     def pick(label: str, role: str, value: str | None, options: list) -> str | None:
@@ -183,8 +185,9 @@ def roles(up: read.Upload, _: T) -> userdata.Choices:
         lat = pick(_("Latitude"), "lat", guess.lat_col, numeric or columns)
     with d:
         lon = pick(_("Longitude"), "lon", guess.lon_col, numeric or columns)
-    values = st.multiselect(_("Columns of numbers to map"), numeric, default=[v for v in guess.value_cols
-                            if v in numeric], key="upload_role_values",
+    amounts = [c for c in numeric if c in up.table]
+    values = st.multiselect(_("Columns of numbers to map"), amounts, default=[v for v in guess.value_cols
+                            if v in amounts], key="upload_role_values",
                             placeholder=_("Choose columns"))
     series = False
     if wide := userdata.time_series_columns(up):

@@ -47,8 +47,8 @@ def test_empty_page_invites_an_upload():
     assert not at.exception
     assert at.title[0].value == "Your data"
     assert any("sample" in i.value for i in at.info)
-    assert at.get("file_uploader")[0].proto.type == [f".{t}" for t in
-                                                      ["csv", "tsv", "txt", "xlsx", "xls", "ods", "geojson", "json", "zip", "gpkg"]]
+    kinds = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "geojson", "json", "zip", "gpkg"]
+    assert at.get("file_uploader")[0].proto.type == [f".{t}" for t in kinds]
 
 
 def test_pasted_cells_are_matched_and_mapped():
