@@ -62,7 +62,7 @@ def clean_table(df: pd.DataFrame, first_line: int, decimal: str, opts: ReadOptio
     keep = ~blank
     texty = [c for c in df.columns if is_texty(df[c])]
     if opts.drop_totals:
-        for col in texty[:3]:
+        for col in [c for c in texty if _holds_text(df[c])][:3]:
             uniq = pd.Series(df[col].unique()).dropna()
             # a vectorised first-word filter keeps is_total off thousands of dates and names
             maybe = uniq[uniq.astype(str).str.contains(TOTAL_HINT, regex=True)]
@@ -89,6 +89,14 @@ def clean_table(df: pd.DataFrame, first_line: int, decimal: str, opts: ReadOptio
             Msg(N_("{n} rows were left out (totals, notes, blank); see the list."), {"n": len(report.dropped)})
         )
     return df.reset_index(drop=True)
+
+
+def _holds_text(col: pd.Series) -> bool:
+    """True when the column's first values are text (an object column of dates holds no "Итого")."""
+    if pd.api.types.is_string_dtype(col) and not pd.api.types.is_object_dtype(col):
+        return True
+    head = col.iloc[:50].dropna()
+    return bool(len(head)) and any(isinstance(v, str) for v in head)
 
 
 def _breakdown_total(col: pd.Series, uniq: pd.Series, totals: list) -> bool:

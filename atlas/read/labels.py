@@ -73,8 +73,10 @@ def clean_labels(df: pd.DataFrame, report: ReadReport) -> tuple[pd.DataFrame, bo
         series = df[col]
         if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
             continue
-        uniq = pd.Series(series.dropna().unique()[: MAX_DISTINCT + 1])
-        if len(uniq) > MAX_DISTINCT or uniq.empty:
+        if series.iloc[:5000].nunique() > MAX_DISTINCT:
+            continue  # names of units repeat; dates, comments and ids do not (and cost a full unique)
+        uniq = pd.Series(series.unique())
+        if len(uniq) > MAX_DISTINCT + 1:
             continue
         uniq = uniq[uniq.map(lambda v: isinstance(v, str))]
         maybe = uniq[uniq.str.contains(_CANDIDATE, regex=True)]

@@ -6,6 +6,7 @@ messages.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from atlas.errors import UserError
@@ -22,6 +23,8 @@ from atlas.read.xls import read_xls
 
 # --------------------------------------------------------------------------- entry points
 
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="atlas-hash")
+
 
 def read_upload(
     data: bytes, filename: str = "", options: ReadOptions | None = None, progress: Progress = None
@@ -34,6 +37,8 @@ def read_upload(
     opts = options or ReadOptions()
     safety.check_size(data)
     kind = safety.sniff(data)
+    # sha256 releases the GIL: the key is computed on the other core while the file is parsed
+    key = _HASHER.submit(safety.content_key, data) if len(data) > 1 << 20 else None
     tick(progress, 0.05)
     if kind == "zip":
         up = _read_zip(data, filename, opts, progress)
@@ -51,7 +56,7 @@ def read_upload(
     else:
         up = read_text(data, opts, progress)
     _labels(up)
-    up.key, up.filename = safety.content_key(data), filename
+    up.key, up.filename = key.result() if key else safety.content_key(data), filename
     _warn_extension(up, filename, kind)
     tick(progress, 1.0)
     return up
