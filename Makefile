@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench load clean
+.PHONY: run serve test lint bench load clean
+REPLICAS ?= 2
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,6 +16,11 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 run: $(STAMP)
 	$(PY) -m atlas.demo_pin
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+# N Streamlit processes behind nginx, one shared PostgreSQL (scripts/serve.py); Ctrl-C stops all
+serve: $(STAMP)
+	bash scripts/system_deps.sh
+	$(PY) scripts/serve.py --replicas $(REPLICAS) --port $(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

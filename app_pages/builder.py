@@ -63,7 +63,7 @@ with main:
                         selection_mode="single-object")
         classed = spec.map_type in CLASSED_MAP_TYPES
         if classed:
-            legend(view.legend, ", ".join(t for t in (spec.column or _(table.label), c.unit) if t))
+            legend(view.legend, c.legend_title)
         elif spec.map_type == "bubbles":
             ub.size_legend(view.values, fmt, c.unit)
         # Class warnings matter only where classes colour the map.
@@ -79,14 +79,15 @@ with main:
     rank_col, chart_col = st.columns(2, gap="medium")
     with rank_col:
         st.markdown("**" + _("Ranking") + "**")
-        st.plotly_chart(view.ranked_bar(_("No data"), _("average")), key=ub.P + "bar",
+        st.plotly_chart(view.ranked_bar(_("No data"), c.reference_label), key=ub.P + "bar",
                         on_select=lambda: ub.on_chart_select(ub.P + "bar"), selection_mode="points",
                         config={"displayModeBar": False})
     with chart_col:
         by_year = ub.year_series(spec, table)
         if by_year is not None and len(by_year) > 1:
             st.markdown("**" + _("Over the years") + "**")
-            fig = charts.time_series(by_year, view.names, fmt, view.style.highlight, spec.year)
+            names = {**view.names, "KG": _("Kyrgyzstan")}  # an official series adds the country's line
+            fig = charts.time_series(by_year, names, fmt, view.style.highlight, spec.year)
             st.plotly_chart(fig, key=ub.P + "series", on_select=lambda: ub.on_chart_select(ub.P + "series"),
                             selection_mode="points", config={"displayModeBar": False})
         if view.classes.k > 1:
@@ -95,7 +96,7 @@ with main:
                                                   list(view.classes.colors), view.names, fmt, view.style.highlight)
             st.plotly_chart(hist, key=ub.P + "hist", on_select=lambda: ub.on_chart_select(ub.P + "hist"),
                             selection_mode="points", config={"displayModeBar": False})
-    sources_line([spec.source or _(table.source), _("Boundaries: Made with Natural Earth (public domain)")]
+    sources_line([c.source, _("Boundaries: Made with Natural Earth (public domain)")]
                  + ([_("Author") + ": " + spec.author] if spec.author else []))
     st.subheader(_("Download"))
     ub.downloads(c)

@@ -6,7 +6,9 @@ import streamlit as st
 
 from atlas.draw.mapview import region_view
 from atlas.ogp import monitoring
+from ui import official
 from ui.common import fmt, lang, legend, sample_banner, tr
+from ui.ogp import active_table
 from ui.state import store
 
 _ = tr()
@@ -34,8 +36,10 @@ c2.metric(_("Commitments with reports"), fmt(len(stats.by_commitment)), border=T
 c3.metric(_("National-level reports"), fmt(int(stats.by_region.loc["national", "reports"])), border=True)
 
 st.header(_("Status per commitment, as civil society sees it"))
+commitments = active_table()  # titles in the page's language, shown when hovering over a bar
 st.plotly_chart(
-    monitoring.status_bar(stats.by_commitment, _, _("Reports per commitment and status"), _("reports")),
+    monitoring.status_bar(stats.by_commitment, _, _("Reports per commitment and status"), _("Number of reports"),
+                          titles=dict(zip(commitments["commitment_id"], commitments["title"], strict=True))),
     key="dash_status", config={"displayModeBar": False},
 )
 
@@ -59,6 +63,11 @@ with right:
 
 st.header(_("Reports over time"))
 st.plotly_chart(
-    monitoring.timeline_bar(stats.timeline, lang(), _("Reports per month (date observed)"), _("reports")),
+    monitoring.timeline_bar(stats.timeline, lang(), _("Reports per month (date observed)"), _("Number of reports")),
     key="dash_timeline", config={"displayModeBar": False},
 )
+
+st.header(_("What the statistics say, beside what monitors found"))
+linked = official.linked_commitments()
+chosen = st.selectbox(_("Commitment"), list(linked), key="dash_linked_commitment", format_func=linked.get)
+official.commitment_statistics(chosen, include_samples=samples, key="dash_linked_")

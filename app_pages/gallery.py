@@ -50,7 +50,7 @@ for kind, label in KIND_LABELS.items():
             if kind == "views" and item.note:
                 text.caption(up.plain(item.note))
             if kind == "stories":
-                text.caption(_("{n} slides").format(n=len(item.view_ids)))
+                text.caption(_.ngettext("{n} slide", "{n} slides", len(item.view_ids)).format(n=len(item.view_ids)))
             with open_col:
                 up.present_link(kind, item.short_id)
             if item.short_id in {i.short_id for i in up.my_items(kind)} and st.button(

@@ -44,7 +44,7 @@ frame = store().reports_frame(filters, include_samples=samples)
 table = monitoring.reports_display(frame, lang(), _)
 if samples and frame["is_sample"].any():
     sample_banner()
-st.markdown(_("{count} report(s) shown.").format(count=len(table)))
+st.markdown(_.ngettext("{n} report shown.", "{n} reports shown.", len(table)).format(n=len(table)))
 if not table.empty:
     st.dataframe(
         table, hide_index=True, width="stretch", key="list_table",

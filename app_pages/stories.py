@@ -83,7 +83,7 @@ for story in stories:
     with st.container(border=True):
         text, act, edit, drop = st.columns([4, 1, 1, 1], vertical_alignment="center")
         text.markdown(f"**{up.plain(story.title)}**" + (f" · {up.plain(story.team)}" if story.team else ""))
-        text.caption(_("{n} slides").format(n=len(story.view_ids)))
+        text.caption(_.ngettext("{n} slide", "{n} slides", len(story.view_ids)).format(n=len(story.view_ids)))
         with act:
             up.present_link("stories", story.short_id)
         edit.button(_("Re-order"), key=f"stories_edit_{story.short_id}", on_click=up.load_draft, args=(story,))

@@ -51,7 +51,8 @@ if clear_col.button(_("Remove the samples (clean state)"), key="workshop_clear")
     try:
         gone = workshop.clear_demo(store(), trainer_unlocked())
         st.session_state.pop("workshop_story", None)
-        st.success(_("Removed {n} sample items. The app is clean.").format(n=gone))
+        st.success(_.ngettext("Removed {n} sample item. The app is clean.",
+                              "Removed {n} sample items. The app is clean.", gone).format(n=gone))
     except UserError as err:
         show_user_error(err)
 

@@ -1,5 +1,5 @@
 """Command line for trainers: ``python -m atlas check FILE [--json] [--sheet NAME] [--region COLUMN]
-[--value COLUMN] [--where COLUMN=VALUE ...] [--level 1|2]``.
+[--value COLUMN] [--where COLUMN=VALUE ...] [--level 1|2]`` and ``indicators``.
 
 Runs the same reading and region matching as the upload page, without a browser. With ``--json``
 it prints one JSON object (keys: ok, rows, level, value, regions, unmatched, ambiguous, points,
@@ -181,7 +181,15 @@ def main(argv: list[str] | None = None) -> int:
                           "--where Пол=Всего")
     chk.add_argument("--level", type=int, choices=(1, 2), default=1,
                      help="1: oblasts and the two cities (default); 2: rayons and towns (points only for now)")
+    ind = sub.add_parser("indicators", help="the official SDG series by region: catalogue or values")
+    ind.add_argument("--values", metavar="SERIES", help="print the regional values of SERIES")
+    ind.add_argument("--year", type=int, help="the year for --values")
+    ind.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
+    if args.command == "indicators":
+        from atlas.values.cli import indicators  # imported here: `check` needs no statistics
+
+        return indicators(args.values, args.year, args.json)
     where = {}
     for item in args.where:
         col, sep, val = item.partition("=")

@@ -18,7 +18,7 @@ class UserError(Exception):
     """
 
     def __init__(self, msg: Msg):
-        super().__init__(msg.text.format(**msg.params))
+        super().__init__(msg.render())
         self.msg = msg
 
 

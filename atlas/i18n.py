@@ -290,9 +290,50 @@ def month_name(month: int, lang: str = "en", width: str = "wide", context: str =
         return ""
 
 
+def nN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural message (singular, plural) for extraction without translating it now.
+
+    Translate it later with ``_.ngettext(*pair, n)``, ``plural_msg`` or ``count_text``.
+
+    >>> nN_("{n} row", "{n} rows")
+    ('{n} row', '{n} rows')
+    """
+    return singular, plural
+
+
+def plural_form_number(n: object) -> int:
+    """The whole number that picks a plural form for ``n``.
+
+    A fraction reads like "2": Russian puts a noun after a fraction in the genitive singular
+    (2,5 проекта), which is the form it uses for 2, and English uses the plural (2.5 projects).
+
+    >>> plural_form_number(21), plural_form_number(2.5), plural_form_number(3.0), plural_form_number(None)
+    (21, 2, 3, 2)
+    """
+    try:
+        number = abs(float(n))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 2
+    if number != number or number == float("inf"):
+        return 2
+    return int(number) if number == int(number) else 2
+
+
+def _pick(_: Callable[[str], str], singular: str, plural: str, n: object) -> str:
+    """``_.ngettext`` when ``_`` is a Translator; a plain function (``str``) gets the English rule."""
+    count = plural_form_number(n)
+    ngettext = getattr(_, "ngettext", None)
+    if callable(ngettext):
+        return ngettext(singular, plural, count)
+    return singular if count == 1 else plural
+
+
 @dataclass(frozen=True)
 class Msg:
     """A user-facing message from atlas/: a msgid with ``{placeholders}``, translated at the page.
+
+    With ``plural`` and ``n`` it is a plural message (gettext ``msgid_plural``): the form is
+    chosen for ``n`` in the page's language; build those with ``plural_msg``.
 
     >>> Msg(N_("Read {rows} rows"), {"rows": 3}).render(translator("en"))
     'Read 3 rows'
@@ -300,15 +341,72 @@ class Msg:
 
     text: str
     params: dict = field(default_factory=dict)
+    plural: str = ""
+    n: int | float | None = None
+
+    def _texts(self, _: Callable[[str], str]) -> tuple[str, str]:
+        if self.plural:
+            english = self.text if plural_form_number(self.n) == 1 else self.plural
+            return _pick(_, self.text, self.plural, self.n), english
+        return _(self.text), self.text
 
     def render(self, _: Callable[[str], str] = str) -> str:
         """The message in the language of ``_``; a translation with broken placeholders gives English."""
-        for text in (_(self.text), self.text):
+        for text in self._texts(_):
             try:
                 return text.format(**self.params)
             except (KeyError, IndexError, ValueError, AttributeError, TypeError):
                 continue  # a translator's typo in a placeholder must not hide the message
-        return self.text
+        return self._texts(str)[1]
+
+
+def plural_msg(singular: str, plural: str, n: int | float, params: Mapping | None = None) -> Msg:
+    """A plural ``Msg``: ``{n}`` is filled with ``n`` unless ``params`` gives it another value.
+
+    Write the two English texts as literals here (the extraction reads them as one plural entry).
+
+    >>> m = plural_msg("{n} row was left out", "{n} rows were left out", 1)
+    >>> m.render(), plural_msg("{n} row was left out", "{n} rows were left out", 3).render()
+    ('1 row was left out', '3 rows were left out')
+    """
+    return Msg(singular, {"n": n, **(params or {})}, plural, n)
+
+
+#: Units that are count nouns: the number and the noun must agree ("1 проект, 2 проекта, 5 проектов").
+#: Key: the unit's msgid as the datasets name it; value: the plural message that prints a value with it.
+COUNT_UNITS: dict[str, tuple[str, str]] = {
+    "people": nN_("{value} person", "{value} people"),
+    "projects": nN_("{value} project", "{value} projects"),
+    "reports": nN_("{value} report", "{value} reports"),
+    "commitments": nN_("{value} commitment", "{value} commitments"),
+    "som": nN_("{value} som", "{value} som"),
+}
+
+
+def is_count_unit(unit: str) -> bool:
+    """Whether ``unit`` (a msgid) is a count noun printed with ``count_text``.
+
+    >>> is_count_unit("projects"), is_count_unit("people per km²")
+    (True, False)
+    """
+    return unit in COUNT_UNITS
+
+
+def count_text(value: float | int | None, unit: str, lang: str, _: Callable[[str], str] = str) -> str:
+    """``value`` with ``unit`` in ``lang``, the noun agreeing with the number; ``""`` for no value.
+
+    A unit that is no count noun is written after the number as it is (translated).
+
+    >>> count_text(21, "projects", "en"), count_text(1234, "people", "en"), count_text(3, "km²", "en")
+    ('21 projects', '1,234 people', '3 km²')
+    """
+    if _is_missing(value):
+        return ""
+    number = fmt_number(value, lang)
+    if unit in COUNT_UNITS:
+        singular, plural = COUNT_UNITS[unit]
+        return Msg(singular, {"value": number}, plural, value).render(_)  # type: ignore[arg-type]
+    return f"{number} {_(unit) if unit else ''}".strip()
 
 
 def _reset_caches() -> None:

@@ -39,6 +39,8 @@ BABEL_CFG = ROOT / "babel.cfg"
 TARGET_LANGS: tuple[str, ...] = ("ky", "ru")  # en is the source language
 PROJECT = "Achyk Atlas"
 COMMENT_TAGS = ("TRANSLATORS:",)
+#: Babel's keywords plus atlas.i18n's plural markers: nN_("one", "many") and plural_msg("one", "many", n).
+KEYWORDS = {**DEFAULT_KEYWORDS, "nN_": (1, 2), "plural_msg": (1, 2)}
 _SKIP_DIRS = {
     ".venv",
     "venv",
@@ -116,7 +118,7 @@ def extract_template(root: Path = ROOT, glossary: Path | None = None) -> Catalog
         root,
         method_map,
         options_map,
-        keywords=DEFAULT_KEYWORDS,
+        keywords=KEYWORDS,
         comment_tags=COMMENT_TAGS,
         strip_comment_tags=True,
         directory_filter=keep,
@@ -561,7 +563,7 @@ SHOWN_KEYWORDS = {"label", "help", "placeholder", "caption", "title", "page_titl
 OPTION_CALLS = {"selectbox", "radio", "multiselect", "select_slider", "pills", "segmented_control"}
 #: Calls whose first positional argument is a file or page, not text.
 PATH_FIRST = {"Page", "page_link", "switch_page", "image", "audio", "video", "logo"}
-TRANSLATE_CALLS = {"_", "N_", "gettext", "ngettext", "pgettext", "npgettext"}
+TRANSLATE_CALLS = {"_", "N_", "nN_", "plural_msg", "gettext", "ngettext", "pgettext", "npgettext"}
 ALLOW_COMMENT = re.compile(r"#.*\bi18n:\s*ok\b")
 
 _MARKUP = [
@@ -741,7 +743,7 @@ class _Linter(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _check_msgid(self, node: ast.Call, func: str) -> None:
-        count = 2 if func in {"ngettext", "npgettext"} else 1
+        count = 2 if func in {"ngettext", "npgettext", "nN_", "plural_msg"} else 1
         start = 1 if func in {"pgettext", "npgettext"} else 0
         for arg in node.args[start : start + count]:
             if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)) and not isinstance(

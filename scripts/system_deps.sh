@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages the browser and database tests need, when they are missing
+# Install the Debian packages the browser, database and proxy tests (and make serve) need, when they are missing
 # and we may (root with apt-get, as in CI). Elsewhere, say what is missing and go on: the
 # tests that need them then fail or skip with a message naming the package.
 set -u
@@ -7,6 +7,7 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need+=(nginx)  # make serve REPLICAS=N, proxy tests
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -20,9 +20,10 @@ from atlas.draw.compose import Composed, handout
 from atlas.draw.maps import BUBBLE_MAX_PX, bubble_legend_values
 from atlas.draw.views import MAP_TYPES, ViewSpec
 from atlas.errors import UserError
-from atlas.values import datasets
+from atlas.values import datasets, official_table
 from atlas.values.datasets import DatasetTable
 from atlas.values.indicators import AGGREGATIONS, NORMALISATIONS, _as_text
+from ui import official
 from ui.common import lang, legend, tr
 from ui.state import dataset_table, user_datasets
 
@@ -34,9 +35,13 @@ TEXT_FIELDS = ("title", "subtitle", "note", "source", "author")
 MAX_FILTER_OPTIONS = 200
 
 
+OFFICIAL = "sdg"  # the dataset choice that opens the official series picker
+
+
 def dataset_options() -> dict[str, str]:
-    """Built-in datasets and this session's uploads: key → label msgid or file name."""
-    options = {key: ds.label for key, ds in datasets.DATASETS.items()}
+    """Built-in datasets, the official series and this session's uploads: key → label msgid or file name."""
+    options = {OFFICIAL: official.OFFICIAL_LABEL}
+    options.update({key: ds.label for key, ds in datasets.DATASETS.items()})
     options.update({key: table.label for key, table in user_datasets().items()})
     return options
 
@@ -59,30 +64,67 @@ def seed_from_link() -> None:
     for problem in problems:
         st.warning(problem.render(_))
     chosen = st.session_state.get(P + "dataset") or spec.dataset
+    if official_table.is_key(chosen):
+        try:
+            official.seed_picker(P + "sdg_", chosen)
+            chosen = OFFICIAL
+            spec = dataclasses.replace(spec, normalisation=spec.normalisation if "n" in params else "none")
+        except UserError as err:
+            st.warning(err.msg.render(_))
+            chosen = ViewSpec().dataset
     if chosen not in dataset_options():
         if "d" in params:
             st.warning(_("The dataset in this link was uploaded in another session; showing a built-in one."))
         chosen = ViewSpec().dataset
     st.session_state[P + "dataset"] = chosen
     for name in ("column", "aggregation", "normalisation", "map_type", "scheme", "k", "palette", "reverse",
-                 "center", "year", "labels", *TEXT_FIELDS):
+                 "center", "year", "since", "labels", *TEXT_FIELDS):
         st.session_state[P + name] = getattr(spec, name)
     st.session_state[P + "breaks"] = "; ".join(f"{b:g}" for b in spec.breaks)
     for col, values in spec.filters.items():
         st.session_state[FILTER + col] = list(values)
 
 
+def _to_official() -> None:
+    """Opening the official series: published values are shown as they are (no per-capita default)."""
+    if st.session_state.get(P + "dataset") == OFFICIAL:
+        st.session_state[P + "normalisation"] = "none"
+
+
 def pick_dataset() -> DatasetTable:
     _ = tr()
     options = dataset_options()
     _seed(P + "dataset", list(options), ViewSpec().dataset)
-    key = st.selectbox(_("Dataset"), list(options), key=P + "dataset", format_func=lambda k: _(options[k]))
+    key = st.selectbox(_("Dataset"), list(options), key=P + "dataset", format_func=lambda k: _(options[k]),
+                       on_change=_to_official)
+    if key == OFFICIAL:
+        key = official.pick_series(P + "sdg_")
     return dataset_table(key)
+
+
+def official_widgets(table: DatasetTable) -> dict:
+    """An official series: one published value per unit and year, so no column or aggregation to
+    choose; a year (never "all years": rates are not added up) and the change since an earlier one."""
+    _ = tr()
+    meta = table.official
+    norms = list(NORMALISATIONS)
+    _seed(P + "normalisation", norms, "none")
+    norm = st.radio(_("Make regions comparable"), norms, key=P + "normalisation",
+                    format_func=lambda n: _(NORMALISATIONS[n].label))
+    _seed(P + "year", meta.years, meta.years[-1])
+    year = st.select_slider(_("Year"), meta.years, key=P + "year") if len(meta.years) > 1 else meta.years[0]
+    earlier = [None, *(y for y in meta.years if y < year)]
+    _seed(P + "since", earlier, None)
+    since = st.selectbox(_("Change since"), earlier, key=P + "since",
+                         format_func=lambda y: _("no change map") if y is None else str(y))
+    return dict(column="value", aggregation="sum", normalisation=norm, filters={}, year=year, since=since)
 
 
 def data_widgets(table: DatasetTable) -> dict:
     """Column, aggregation, normalisation, filters and year; returns the ViewSpec fields."""
     _ = tr()
+    if table.official is not None:
+        return official_widgets(table)
     columns = ["", *table.value_cols]
     _seed(P + "column", columns, columns[1] if len(columns) > 1 and table.key != "ngo_sample" else "")
     column = st.selectbox(_("Value"), columns, key=P + "column",
@@ -111,7 +153,7 @@ def data_widgets(table: DatasetTable) -> dict:
         _seed(P + "year", [None, *years], years[-1])
         year = st.select_slider(_("Year"), [None, *years], key=P + "year",
                                 format_func=lambda y: _("all years") if y is None else str(y))
-    return dict(column=column, aggregation=how, normalisation=norm, filters=filters, year=year)
+    return dict(column=column, aggregation=how, normalisation=norm, filters=filters, year=year, since=None)
 
 
 def _seed_multi(key: str, options: list[str]) -> None:
@@ -252,7 +294,10 @@ def year_series(spec: ViewSpec, table: DatasetTable) -> pd.DataFrame | None:
     stamp = (table.key, spec.column, spec.aggregation, spec.normalisation, repr(sorted(spec.filters.items())))
     memo = st.session_state.get(P + "series_memo")
     if not memo or memo[0] != stamp:
-        memo = (stamp, builder.series_by_year(spec, table))
+        by_year = builder.series_by_year(spec, table)
+        if by_year is not None and table.official is not None and spec.normalisation == "none":
+            by_year["KG"] = pd.Series(table.official.national)  # the country's line beside the units
+        memo = (stamp, by_year)
         st.session_state[P + "series_memo"] = memo
     return memo[1]
 

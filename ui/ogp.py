@@ -13,8 +13,9 @@ from ui.state import store
 
 
 def active_table() -> pd.DataFrame:
-    """The reference table in force (the trainer's newest upload, else the bundled one)."""
-    return ogp.active_commitments(store())
+    """The reference table in force (the trainer's newest upload, else the bundled one), with ``title``
+    and ``lead`` in the page's language (English where the project has no translation)."""
+    return ogp.localised(ogp.active_commitments(store()), lang())
 
 
 def _field_line(label: str, value: str) -> str:
@@ -26,16 +27,18 @@ def _field_line(label: str, value: str) -> str:
 def commitment_card(row: pd.Series) -> None:
     """Every field of one commitment, with its sources as links (http/https only)."""
     _ = tr()
-    st.subheader(f"{row['commitment_id']} — {row['title_en']}")
+    st.subheader(f"{row['commitment_id']} — {row['title']}")
     dates = " – ".join(format_date(d, lang(), "medium") or "?" for d in (row["start_date"], row["end_date"]))
     lines = [
         _field_line(N_("Policy areas"), row["policy_areas"]),
-        _field_line(N_("Lead institution"), row["lead_institution"]),
+        _field_line(N_("Lead institution"), row["lead"]),
         _field_line(N_("Support institutions"), row["support_institutions"]),
         _field_line(N_("Dates"), dates if dates != "? – ?" else ""),
         _field_line(N_("Level"), _(row["level"]) if row["level"] == "national" else row["level"]),
     ]
     lines += [_field_line(label, row[field]) for field, label in monitoring.IRM_FIELDS.items()]
+    if lang() != "en" and row["title"] != row["title_en"]:
+        lines.insert(0, _field_line(N_("Title in English, as OGP writes it"), row["title_en"]))
     st.markdown("  \n".join(lines))
     links = monitoring.safe_links(row["source_url"])
     if links:

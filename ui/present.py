@@ -129,7 +129,7 @@ def composed_slide(view: SavedView) -> Built | None:
     """Resolve and draw a saved view in the current language (its map type's deck, as in the builder);
     shows the error and returns None on failure."""
     try:
-        slide = saved.resolve(view)
+        slide = saved.resolve(view, lang())
         return build(replace(slide.spec, lang=lang()), slide.table, tr())
     except UserError as err:
         show_user_error(err)
@@ -181,7 +181,7 @@ def draw_slide(view: SavedView, built: Built, height: int = 470) -> None:
         if view.note:
             st.markdown(plain(view.note))
         byline = view.team or view.author
-        source = c.spec.source or _(c.table.source)
+        source = c.source or c.spec.source or _(c.table.source)
         st.caption(_("Source") + ": " + plain(source + (f" · {byline}" if byline else "")))
 
 

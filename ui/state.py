@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas import security
+from atlas.errors import UserError
 from atlas.keep import Store, get_store
 from atlas.values import datasets
 from atlas.values.datasets import DatasetTable
+from ui.common import lang
 
 USER_DATASETS = "user_datasets"
 EDITOR_KEY = "editor_key"
@@ -29,9 +31,13 @@ def add_user_dataset(table: DatasetTable) -> None:
 
 
 def dataset_table(key: str) -> DatasetTable | None:
-    """A built-in dataset, or one of this session's uploads; None when the key is unknown here."""
-    if key in datasets.DATASETS:
-        return datasets.builtin_table(key)
+    """A built-in dataset (an official series labelled in the current language), or one of this session's
+    uploads; None when the key is unknown here."""
+    if datasets.is_builtin(key):
+        try:
+            return datasets.builtin_table(key, lang())
+        except UserError:
+            return None
     return user_datasets().get(key)
 
 

@@ -122,9 +122,11 @@ def samples_section() -> None:
     c1, c2 = st.columns(2)
     try:
         if c1.button(_("Load 60 sample reports (replaces earlier samples)"), key="samples_load"):
-            st.success(_("{count} sample reports loaded.").format(count=store().load_samples(trainer_unlocked())))
+            n = store().load_samples(trainer_unlocked())
+            st.success(_.ngettext("{n} sample report loaded.", "{n} sample reports loaded.", n).format(n=n))
         if c2.button(_("Clear all sample reports"), key="samples_clear"):
-            st.success(_("{count} sample reports deleted.").format(count=store().clear_samples(trainer_unlocked())))
+            n = store().clear_samples(trainer_unlocked())
+            st.success(_.ngettext("{n} sample report deleted.", "{n} sample reports deleted.", n).format(n=n))
     except UserError as err:
         show_user_error(err)
 

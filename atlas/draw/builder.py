@@ -23,7 +23,7 @@ from atlas.draw.classify import PALETTES, palette_colors
 from atlas.draw.compose import Composed, compose
 from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
-from atlas.i18n import N_, Msg, fmt_number
+from atlas.i18n import N_, Msg, count_text, plural_msg
 from atlas.places import gazetteer
 from atlas.values import indicators
 from atlas.values.datasets import DatasetTable
@@ -51,7 +51,8 @@ def few_rows_notes(c: Composed, _: Callable[[str], str] = str) -> dict[str, str]
     >>> sorted(few_rows_notes(compose(spec, builtin_table("ngo_sample"))))
     ['KG-T']
     """
-    return {code: _(N_("⚠ only {n} row(s) behind this value")).format(n=int(c.rows[code]))
+    return {code: plural_msg("⚠ only {n} row behind this value", "⚠ only {n} rows behind this value",
+                             int(c.rows[code])).render(_)
             for code, few in c.few_rows.items() if few}
 
 
@@ -71,8 +72,8 @@ def point_frame(c: Composed, _: Callable[[str], str] = str) -> pd.DataFrame:
     col = c.spec.column
     if col:
         weight = pd.to_numeric(frame[col], errors="coerce")
-        unit = _(t.units[col]) if col in t.units else ""
-        text = weight.map(lambda v: "" if pd.isna(v) else f"{col}: {fmt_number(v, c.spec.lang)} {unit}".strip())
+        unit = t.units.get(col, "")
+        text = weight.map(lambda v: "" if pd.isna(v) else f"{col}: {count_text(v, unit, c.spec.lang, _)}")
         out["tooltip"] = (names + "\n" + text).str.strip() if isinstance(names, pd.Series) else text
         out["w"] = weight
     else:
@@ -141,9 +142,11 @@ def build(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
         if pts.empty:
             notes.append(Msg(N_("This dataset has no coordinates: the regions are shown instead.")))
         if missing:
-            notes.append(Msg(N_("{n} rows have no coordinates and are not drawn as points."), {"n": missing}))
+            notes.append(plural_msg("{n} row has no coordinates and is not drawn as a point.",
+                                    "{n} rows have no coordinates and are not drawn as points.", missing))
         if kind == "points" and len(pts) - missing > MANY_POINTS:
-            notes.append(Msg(N_("{n} points overlap: try hexagon bins or a heat map."), {"n": len(pts) - missing}))
+            notes.append(plural_msg("{n} point overlaps others: try hexagon bins or a heat map.",
+                                    "{n} points overlap: try hexagon bins or a heat map.", len(pts) - missing))
         deck = maps.points_deck(style, pts, kind, ramp(spec), choropleth=spec.map_type == "choropleth_points")
     elif spec.map_type == "bubbles":
         bad = c.view.values.dropna()

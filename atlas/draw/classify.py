@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.errors import UserError, lookup
-from atlas.i18n import N_, Msg
+from atlas.i18n import N_, Msg, plural_msg
 
 
 @lru_cache(maxsize=1)
@@ -262,7 +262,7 @@ def palette_colors(name: str, k: int, reverse: bool = False) -> list[str]:
     """
     info = lookup(PALETTES, name, "palette")
     if not 1 <= k <= K_MAX:
-        raise UserError(Msg(N_("A palette has 1 to {max} colours, not {k}"), {"max": K_MAX, "k": k}))
+        raise UserError(Msg(N_("Colours in a palette: from 1 to {max}; asked for: {k}"), {"max": K_MAX, "k": k}))
     if k == 1:
         colors = [info.colors[3][1]]
     elif k == 2:
@@ -442,9 +442,9 @@ def _count_warnings(counts: tuple[int, ...], scheme: str) -> list[Msg]:
     empty = sum(1 for n in counts if n == 0)
     single = sum(1 for n in counts if n == 1)
     if empty and scheme != "unclassed":
-        out.append(Msg(N_("{n} of {k} classes contain no region"), {"n": empty, "k": len(counts)}))
+        out.append(Msg(N_("Classes with no region: {n} of {k}"), {"n": empty, "k": len(counts)}))
     if single and scheme != "unclassed" and len(counts) > 1:
-        out.append(Msg(N_("{n} of {k} classes contain a single region"), {"n": single, "k": len(counts)}))
+        out.append(Msg(N_("Classes with a single region: {n} of {k}"), {"n": single, "k": len(counts)}))
     return out
 
 
@@ -458,7 +458,7 @@ def _validate_manual(breaks: Iterable[Any] | None, y: np.ndarray) -> np.ndarray:
         bad = ", ".join(str(r) for r, v in zip(raw, b, strict=True) if np.isnan(v))
         raise UserError(Msg(N_("These breaks are not numbers: {bad}"), {"bad": bad}))
     if len(b) > K_MAX - 1:
-        raise UserError(Msg(N_("At most {n} break values are allowed"), {"n": K_MAX - 1}))
+        raise UserError(Msg(N_("Break values allowed: at most {n}"), {"n": K_MAX - 1}))
     if (np.diff(b) <= 0).any():
         raise UserError(Msg(N_("Break values must increase from left to right, without repeats")))
     lo, hi = y.min(), y.max()
@@ -535,11 +535,14 @@ def classify(
         bins = _scheme_bins(y, scheme, k)
         colors = tuple(palette_colors(palette, len(bins), reverse))
     if len(bins) < k and len(distinct) < k:
-        warns.append(Msg(N_("Only {n} classes could be formed instead of {k}: the data have {distinct} "
-                            "different values"), {"n": len(bins), "k": k, "distinct": len(distinct)}))
+        warns.append(plural_msg("Only {n} class could be formed instead of {k}: different values in the data: "
+                                "{distinct}", "Only {n} classes could be formed instead of {k}: different values "
+                                "in the data: {distinct}", len(bins), {"k": k, "distinct": len(distinct)}))
     elif len(bins) < k:
-        warns.append(Msg(N_("Only {n} classes could be formed instead of {k}: too few regions lie on one "
-                            "side of the centre ({center})"), {"n": len(bins), "k": k, "center": _num(c)}))
+        warns.append(plural_msg("Only {n} class could be formed instead of {k}: too few regions lie on one side "
+                                "of the centre ({center})", "Only {n} classes could be formed instead of {k}: "
+                                "too few regions lie on one side of the centre ({center})", len(bins),
+                                {"k": k, "center": _num(c)}))
     return _finish(scheme, palette, reverse, tuple(float(b) for b in bins), y, colors, warns, c)
 
 

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from atlas.draw import maps
 from atlas.draw.classify import classify
 from atlas.errors import UserError
-from atlas.i18n import N_, Msg, fmt_number
+from atlas.i18n import N_, Msg, fmt_number, plural_msg
 from atlas.places.regions import normalise
 from atlas.values.indicators import AGGREGATIONS
 
@@ -149,6 +149,7 @@ def custom_map(gdf, id_col: str, df: pd.DataFrame, key_col: str, value_col: str 
         legend.append((None, _("No data"), missing))
     warns = list(classes.warnings)
     if unmatched := int((report["how"] == "none").sum()):
-        warns.append(Msg(N_("{n} names in the table match no polygon and were left out"), {"n": unmatched}))
+        warns.append(plural_msg("{n} name in the table matches no polygon and was left out",
+                                "{n} names in the table match no polygon and were left out", unmatched))
     return CustomMap(maps.geojson_deck(collection, colors, tips, view=_view(collection)), legend, report,
                      values, warns)

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from atlas.draw.charts import ranked_bar, ranked_bar_html
 from atlas.draw.classify import Classes, classify
 from atlas.draw.maps import CompactDeck, RegionStyle, region_deck
-from atlas.i18n import N_, fmt_number
+from atlas.i18n import N_, count_text, fmt_number, is_count_unit
 from atlas.places import gazetteer
 
 
@@ -79,9 +79,12 @@ def region_view(
 
     # Long units ("per 10,000 people (2021 population)") stay in the legend and title; the
     # labels and tooltips then carry the number alone so they do not cover the map.
+    # A count noun ("projects", "people") agrees with its number: 1 проект, 2 проекта, 5 проектов.
     short_unit = _(unit) if len(_(unit)) <= 14 else ""
 
     def fmt_value(x: float) -> str:
+        if is_count_unit(unit):
+            return count_text(x, unit, lang, _)
         return f"{fmt(x)} {short_unit}".strip()
 
     value_texts = {code: "" if pd.isna(v) else fmt_value(v) for code, v in values.items()}

@@ -38,7 +38,11 @@ CLASSED_MAP_TYPES = frozenset({"choropleth", "choropleth_points"})
 #: Longest accepted text per field: links must stay shareable and a title must fit a page.
 TEXT_LIMITS = {"column": 200, "title": 200, "subtitle": 300, "note": 2000, "source": 500, "author": 200}
 MAX_FILTER_COLUMNS, MAX_FILTER_VALUES = 20, 200
-_DATASET = re.compile(r"^(?:[a-z][a-z0-9_]{0,59}|upload:[0-9a-f]{64})$")
+_DATASET = re.compile(
+    r"^(?:[a-z][a-z0-9_]{0,59}|upload:[0-9a-f]{64}|sdg:[A-Za-z0-9_]{1,40}(?::[a-z]{1,20}=[A-Za-z0-9_]{1,20}){0,3})$"
+)
+#: Dataset keys that are families rather than names: an upload of this session, an official series.
+_FAMILIES = ("upload", "sdg")
 # Control characters make text unprintable or spoof layout; the note may keep line breaks and tabs.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -62,6 +66,7 @@ class ViewSpec:
     reverse: bool = False
     center: float | None = None  # None: the national average
     year: int | None = None
+    since: int | None = None  # a year: the map shows the change from it to ``year``
     labels: bool = True
     title: str = ""
     subtitle: str = ""
@@ -313,6 +318,7 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("reverse", "r", _parse_bool, lambda b: "1" if b else "0"),
     _Field("center", "ce", _parse_optional_float, lambda c: "" if c is None else _dump_float(c)),
     _Field("year", "y", _parse_optional_int(1900, 2100), lambda y: "" if y is None else str(y)),
+    _Field("since", "sn", _parse_optional_int(1900, 2100), lambda y: "" if y is None else str(y)),
     _Field("labels", "lb", _parse_bool, lambda b: "1" if b else "0"),
     _Field("title", "t", _text("title"), str),
     _Field("subtitle", "st", _text("subtitle"), str),
@@ -345,7 +351,7 @@ def _build(raw: Mapping[str, Any], keys: Mapping[str, str], datasets: Collection
                 else N_("Ignored {key}={value}: not readable; using the default")
             problems.append(Msg(template, {"key": keys[f.name], "value": _shown(raw[f.name])}))
     chosen = values.get("dataset")
-    if datasets is not None and chosen is not None and chosen.split(":")[0] not in ("upload", *datasets):
+    if datasets is not None and chosen is not None and chosen.split(":")[0] not in (*_FAMILIES, *datasets):
         problems.append(Msg(N_("Ignored {key}={value}: no such dataset; using the default"),
                             {"key": keys["dataset"], "value": _shown(values.pop("dataset"))}))
     if values.get("scheme") == "manual" and not values.get("breaks"):
@@ -404,11 +410,13 @@ def describe(spec: ViewSpec, _: Callable[[str], str] = lambda s: s, unit_label: 
     else:
         what = _tr(_, _SUBJECT[spec.aggregation], column=spec.column)
     per = _PER[spec.normalisation]
+    if spec.since is not None and spec.year is not None:
+        what = _tr(_, N_("Change in {what} from {since} to {year}"), what=what, since=spec.since, year=spec.year)
     parts = [_tr(_, per, what=what) if spec.normalisation != "none" else what]
     if spec.normalisation == "per_10k" and spec.year != population_year():
         # The rate divides by one year's population; say which when the data year differs.
         parts[0] += " " + _tr(_, N_("(population {year})"), year=population_year())
-    if spec.year is not None:
+    if spec.year is not None and spec.since is None:
         parts.append(str(spec.year))
     if spec.filters:
         chosen = "; ".join(f"{col}: {', '.join(vals)}" for col, vals in spec.filters.items() if vals)

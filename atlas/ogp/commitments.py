@@ -14,6 +14,7 @@ Public API:
 - ``with_missing(df) -> DataFrame``: the table plus one placeholder row per missing ID (``in_data`` False).
 - ``known_ids(df) -> set[str]``: present and known-missing IDs (what a monitoring report may name).
 - ``active_commitments(store) -> DataFrame``, ``upload_commitments(store, data, note, author, pin_ok)``.
+- ``localised(df, lang) -> DataFrame``: adds ``title`` and ``lead`` in ``lang`` (English where no translation).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from atlas.errors import UserError
-from atlas.i18n import N_, Msg
+from atlas.i18n import N_, Msg, plural_msg
 from atlas.paths import DATA
 from atlas.places.gazetteer import CODES
 
@@ -63,7 +64,8 @@ class CommitmentsInvalid(UserError):
 
     def __init__(self, problems: list[Msg]):
         super().__init__(
-            Msg(N_("The table was not loaded: {count} problem(s) found."), {"count": len(problems)})
+            plural_msg("The table was not loaded: {n} problem found.",
+                       "The table was not loaded: {n} problems found.", len(problems))
         )
         self.problems = problems
 
@@ -256,3 +258,28 @@ def upload_commitments(store: Any, data: bytes, note: str, author: str, pin_ok: 
     """
     df = parse_commitments(data)
     return store.add_reference_version(data, note=note, author=author, rows=len(df), pin_ok=pin_ok)
+
+
+#: Russian and Kyrgyz titles and lead institutions, keyed by the English text (so an uploaded table
+#: with a changed English title falls back to English instead of showing a stale translation).
+#: Column ``translation``: "project" = the project's own translation, not the plan's official wording.
+TRANSLATIONS_FILE = "ogp_commitments_translations.csv"
+
+
+@lru_cache(maxsize=1)
+def _translations() -> dict[tuple[str, str, str], str]:
+    rows = csv.DictReader(io.StringIO((DATA / TRANSLATIONS_FILE).read_text(encoding="utf-8")))
+    return {(r["field"], r["en"].strip(), lang): r[lang].strip() for r in rows for lang in ("ky", "ru") if r[lang]}
+
+
+def localised(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``df`` plus ``title`` and ``lead``: the title and lead institution in ``lang``, English where none.
+
+    >>> localised(bundled_commitments(), "ru").loc[0, ["title", "lead"]].tolist()
+    ['Открытые данные', 'Государственный комитет информационных технологий и связи']
+    """
+    words = _translations()
+    out = df.copy()
+    for column, source, kind in (("title", "title_en", "title"), ("lead", "lead_institution", "lead")):
+        out[column] = [words.get((kind, str(text).strip(), lang)) or text for text in df[source].fillna("")]
+    return out

@@ -137,8 +137,10 @@ def commitment_choices(df: pd.DataFrame, not_in_data: str) -> dict[str, str]:
     'KG0004 — not in the data yet'
     """
     full = commitments.with_missing(df)
+    # ``title`` is the title in the page's language (commitments.localised); without it, the English one.
+    title = "title" if "title" in full.columns else "title_en"
     return {
-        row.commitment_id: f"{row.commitment_id} — {row.title_en if row.in_data else not_in_data}"
+        row.commitment_id: f"{row.commitment_id} — {getattr(row, title) if row.in_data else not_in_data}"
         for row in full.itertuples()
     }
 
@@ -270,8 +272,11 @@ def irm_bar(table: pd.DataFrame, _: Callable[[str], str], title: str, empty_labe
     return _layout(fig, title, 380)
 
 
-def status_bar(by_commitment: pd.DataFrame, _: Callable[[str], str], title: str, count_label: str) -> go.Figure:
+def status_bar(by_commitment: pd.DataFrame, _: Callable[[str], str], title: str, count_label: str,
+               titles: dict[str, str] | None = None) -> go.Figure:
     """Stacked bars of report status counts per commitment (columns ``STATUSES`` keys).
+
+    ``titles`` (ID → title in the page's language) are shown when hovering over a bar.
 
     >>> from atlas.ogp.reports import compute_stats
     >>> len(status_bar(compute_stats([]).by_commitment, str, "t", "n").data)
@@ -281,7 +286,8 @@ def status_bar(by_commitment: pd.DataFrame, _: Callable[[str], str], title: str,
     for key, label in STATUSES.items():
         column = by_commitment[key] if key in by_commitment else pd.Series(0, index=by_commitment.index)
         fig.add_bar(x=list(by_commitment.index), y=column.tolist(), name=_(label),
-                    marker_color=STATUS_COLORS[key])
+                    marker_color=STATUS_COLORS[key],
+                    hovertext=[f"{c} — {titles[c]}" if titles and titles.get(c) else c for c in by_commitment.index])
     highest = by_commitment[list(STATUSES)].sum(axis=1).max() if len(by_commitment) else 0
     fig.update_layout(barmode="stack", xaxis=dict(type="category"), bargap=0.35 if len(by_commitment) > 3 else 0.7)
     fig.update_yaxes(title=count_label, gridcolor="#eee", **_count_ticks(highest))

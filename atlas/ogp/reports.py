@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from atlas.errors import UserError
-from atlas.i18n import N_, Msg
+from atlas.i18n import N_, Msg, plural_msg
 from atlas.ogp import commitments as ogp
 from atlas.places.gazetteer import CODES
 
@@ -117,7 +117,13 @@ class ReportInvalid(UserError):
     """A report with problems; ``problems`` maps a field name to its message (for per-widget errors)."""
 
     def __init__(self, problems: dict[str, Msg]):
-        super().__init__(Msg(N_("The report was not saved: {count} field(s) need fixing."), {"count": len(problems)}))
+        super().__init__(
+            plural_msg(
+                "The report was not saved: {n} field needs fixing.",
+                "The report was not saved: {n} fields need fixing.",
+                len(problems),
+            )
+        )
         self.problems = problems
 
 

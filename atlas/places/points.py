@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from atlas.i18n import N_, Msg
+from atlas.i18n import N_, Msg, plural_msg
 from atlas.paths import GEO
 
 OSH_AREA_KM2 = 182.5
@@ -112,17 +112,19 @@ class PointsResult:
         out = [OSH_RULE] if (self.codes == "KG-GO").any() else []
         if c["swapped"]:
             out.append(
-                Msg(
-                    N_("{n} points have latitude and longitude swapped; they can be swapped back."),
-                    {"n": c["swapped"]},
+                plural_msg(
+                    "{n} point has latitude and longitude swapped; it can be swapped back.",
+                    "{n} points have latitude and longitude swapped; they can be swapped back.",
+                    c["swapped"],
                 )
             )
         if c["outside"]:
             out.append(
-                Msg(N_("{n} points lie outside Kyrgyzstan and are left off the map."), {"n": c["outside"]})
+                plural_msg("{n} point lies outside Kyrgyzstan and is left off the map.",
+                           "{n} points lie outside Kyrgyzstan and are left off the map.", c["outside"])
             )
         if c["blank"]:
-            out.append(Msg(N_("{n} rows have no coordinates."), {"n": c["blank"]}))
+            out.append(plural_msg("{n} row has no coordinates.", "{n} rows have no coordinates.", c["blank"]))
         return out
 
     def swap(self) -> PointsResult:

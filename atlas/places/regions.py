@@ -118,7 +118,7 @@ class MatchResult:
     def summary(self) -> Msg:
         """'N of M rows matched', ready for the page."""
         return Msg(
-            N_("{matched} of {total} rows matched to a region"),
+            N_("Rows matched to a region: {matched} of {total}"),
             {"matched": self.matched_rows, "total": self.total_rows},
         )
 

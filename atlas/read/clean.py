@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.errors import UserError
-from atlas.i18n import N_, Msg
+from atlas.i18n import N_, Msg, plural_msg
 from atlas.places import regions
 from atlas.read import safety
 from atlas.read.model import NUM_SPACES, TOTAL_HINT, ReadOptions, ReadReport
@@ -86,7 +86,11 @@ def clean_table(df: pd.DataFrame, first_line: int, decimal: str, opts: ReadOptio
     report.messages.insert(0, Msg(N_("Read {rows} rows and {cols} columns."), {"rows": len(df), "cols": df.shape[1]}))
     if report.dropped:
         report.messages.append(
-            Msg(N_("{n} rows were left out (totals, notes, blank); see the list."), {"n": len(report.dropped)})
+            plural_msg(
+                "{n} row was left out (totals, notes, blank); see the list.",
+                "{n} rows were left out (totals, notes, blank); see the list.",
+                len(report.dropped),
+            )
         )
     return df.reset_index(drop=True)
 
@@ -174,9 +178,11 @@ def _maybe_numeric(col: pd.Series, decimal: str, report: ReadReport) -> pd.Serie
         examples = [str(v) for v in bad.astype(str).unique()[:5]]
         report.bad_numbers[str(col.name)] = {"count": int(len(bad)), "examples": examples}
         report.messages.append(
-            Msg(
-                N_("Column {col}: {n} cells could not be read as numbers (e.g. {ex})."),
-                {"col": col.name, "n": len(bad), "ex": ", ".join(examples[:3])},
+            plural_msg(
+                "Column {col}: {n} cell could not be read as a number (e.g. {ex}).",
+                "Column {col}: {n} cells could not be read as numbers (e.g. {ex}).",
+                len(bad),
+                {"col": col.name, "ex": ", ".join(examples[:3])},
             )
         )
     return num

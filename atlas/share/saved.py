@@ -30,7 +30,7 @@ from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
 from atlas.keep import SavedView, Store, Story
-from atlas.values.datasets import DATASETS, DatasetTable, builtin_table
+from atlas.values.datasets import DatasetTable, builtin_table, is_builtin
 
 UPLOAD_PREFIX = "upload:"
 _PACK_VERSION = 1
@@ -112,8 +112,9 @@ def new_saved_view(spec: ViewSpec, table: DatasetTable, title: str, note: str = 
     )
 
 
-def resolve(saved: SavedView) -> Slide:
+def resolve(saved: SavedView, lang: str | None = None) -> Slide:
     """The spec and table a saved view draws; a dataset that cannot be found raises ``UserError``.
+    An official series is labelled in ``lang`` (default: the view's language).
 
     >>> s = resolve(new_saved_view(ViewSpec(year=2021), builtin_table("ngo_sample"), "T"))
     >>> s.spec.year, s.table.key
@@ -124,8 +125,8 @@ def resolve(saved: SavedView) -> Slide:
         if not saved.dataset:
             raise UserError(Msg(N_("The data of this view was not saved with it, so it cannot be shown.")))
         table = unpack_table(saved.dataset)
-    elif spec.dataset in DATASETS:
-        table = builtin_table(spec.dataset)
+    elif is_builtin(spec.dataset):
+        table = builtin_table(spec.dataset, lang or spec.lang)
     else:
         raise UserError(Msg(N_("This view uses a dataset the app no longer has: {name}."), {"name": spec.dataset}))
     return Slide(saved, spec, table, problems)

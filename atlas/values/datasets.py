@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -157,14 +158,29 @@ class DatasetTable:
     source: str = ""
     date: str = ""
     units: dict[str, str] = field(default_factory=dict)  # column -> unit msgid or text
+    official: Any = None  # official_table.OfficialMeta for an official SDG series, else None
 
 
-def builtin_table(key: str) -> DatasetTable:
-    """A built-in dataset as a ``DatasetTable``; an unknown key lists the valid ones.
+def is_builtin(key: str) -> bool:
+    """Whether ``key`` is a dataset every clone of the app has (a bundled table or an official series).
+
+    >>> is_builtin("regions"), is_builtin("sdg:SL_TLF_UEM"), is_builtin("upload:ab")
+    (True, True, False)
+    """
+    return key in DATASETS or str(key).startswith("sdg:")
+
+
+def builtin_table(key: str, lang: str = "en") -> DatasetTable:
+    """A built-in dataset as a ``DatasetTable``; an unknown key lists the valid ones. Official series
+    (``sdg:…``) are labelled in ``lang``.
 
     >>> builtin_table("ngo_sample").region_col
     'region_code'
     """
+    if str(key).startswith("sdg:"):
+        from atlas.values.official_table import official_table  # it imports this module
+
+        return official_table(key, lang)
     if key == "regions":
         frame = gazetteer.regions().reset_index()[["iso_3166_2", "name_en", "population", "area_km2"]]
         return DatasetTable(key, DATASETS[key].label, frame, "iso_3166_2", ["population", "area_km2"],

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.errors import UserError, lookup
-from atlas.i18n import N_, Msg
+from atlas.i18n import N_, Msg, plural_msg
 from atlas.places import gazetteer
 
 #: A region whose value comes from fewer rows than this is flagged as resting on thin evidence.
@@ -131,8 +131,9 @@ def aggregate(
         nums = pd.to_numeric(raw, errors="coerce")
         bad = int((nums.isna() & raw.notna() & (raw.astype("string").str.strip() != "")).sum())
         if bad:
-            warns.append(Msg(N_("{n} values in “{column}” are not numbers and were left out"),
-                             {"n": bad, "column": value_col}))
+            warns.append(plural_msg("{n} value in “{column}” is not a number and was left out",
+                                    "{n} values in “{column}” are not numbers and were left out",
+                                    bad, {"column": value_col}))
         numbers = nums.to_numpy(dtype=float, na_value=np.nan)
         grouped = pd.Series(numbers, index=codes[known].to_numpy()).groupby(level=0)
         used = grouped.count().reindex(gazetteer.CODES, fill_value=0).astype(int)

@@ -230,7 +230,7 @@ def values_are(expected: dict[str, float] | None = None) -> Callable[[Outcome], 
         assert out.error is None, out.error
         assert out.values == pytest_approx(expected), out.values
         total = len(out.upload.table)
-        assert f"{total} of {total} rows matched to a region" in out.messages
+        assert f"Rows matched to a region: {total} of {total}" in out.messages
 
     return check
 
@@ -381,7 +381,7 @@ CASES: list[Case] = [
          all_of(match_row(BISHKEK_UTF8, "KG-GB", "alias"),
                 lambda out: _eq(out.values["KG-GB"], 1235.5))),
     Case("cp1252_mojibake_cell_repaired", lambda: table_text(names={BISHKEK_1252: ("KG-GB", 5.0), **THREE}).encode(),
-         "d.csv", all_of(match_row(BISHKEK_1252, "KG-GB", "alias"), says("4 of 4 rows matched"))),
+         "d.csv", all_of(match_row(BISHKEK_1252, "KG-GB", "alias"), says("Rows matched to a region: 4 of 4"))),
     Case("cp1252_mojibake_whole_file", lambda: table_text().encode("cp1251").decode("cp1252", errors="replace")
          .encode(), "d.csv", values_are()),
     Case("lost_kyrgyz_letters", lambda: table_text(names={"Ысык-К?л": ("KG-Y", 3.0), "Нарын": ("KG-N", 4.0)})
@@ -413,7 +413,7 @@ CASES: list[Case] = [
     Case("misspelled_names_fuzzy", lambda: b"Region,Value\nJalal-Abbad oblast,1\nNarynskaya,2\nIssyk Kul,3\n",
          "d.csv", lambda out: _eq(out.values, {"KG-J": 1.0, "KG-N": 2.0, "KG-Y": 3.0})),
     Case("unknown_region_listed", lambda: b"Region,Value\nAtlantis,1\nNaryn,2\nTalas,3\n", "d.csv",
-         all_of(unmatched("Atlantis"), says("2 of 3 rows matched to a region"))),
+         all_of(unmatched("Atlantis"), says("Rows matched to a region: 2 of 3"))),
     Case("pcode_text_keeps_zeros", lambda: b"pcode,value\nKG02000000000,5\nKG04000000000,6\nKG11000000000,7\n",
          "d.csv", lambda out: _eq(out.values, {"KG-N": 6.0, "KG-Y": 5.0, "KG-GB": 7.0})),
     Case("soate_numbers", lambda: b"soate,value\n41702000000000,5\n41704000000000,6\n41711000000000,7\n",
@@ -484,7 +484,7 @@ CASES: list[Case] = [
     Case("formula_column_name", lambda: b"Region,=1+1\nNaryn,3\nTalas,4\n", "f.csv",
          export_cell("joined", "'=1+1")),
     Case("html_payload_region_name", lambda: f"Region,Value\n{XSS},1\n{JS},2\nNaryn,3\nTalas,4\nChui,5\n"
-         .encode(), "x.csv", all_of(unmatched(XSS, JS), says("3 of 5 rows matched"),
+         .encode(), "x.csv", all_of(unmatched(XSS, JS), says("Rows matched to a region: 3 of 5"),
                                     lambda out: _eq(out.values, {"KG-C": 5.0, "KG-N": 3.0, "KG-T": 4.0}))),
     Case("html_payload_column_name", lambda: f"Region,{XSS}\nNaryn,3\nTalas,4\n".encode(), "x.csv",
          all_of(columns(["Region", XSS]), lambda out: _eq(out.values, {"KG-N": 3.0, "KG-T": 4.0}))),

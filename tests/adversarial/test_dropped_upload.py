@@ -29,12 +29,12 @@ def test_upload_aborted_mid_request_leaves_the_app_working(page, app_url):
     page.wait_for_timeout(2000)
     assert aborted, "the upload request was not intercepted"
     assert urllib.request.urlopen(f"{app_url}/_stcore/health", timeout=5).read() == b"ok"
-    assert page.get_by_text("rows matched to a region").count() == 0  # nothing half-read is shown
+    assert page.get_by_text("Rows matched to a region").count() == 0  # nothing half-read is shown
     assert page.get_by_text("Traceback").count() == 0
 
     # The connection is back: the same file now goes through in the same session.
     page.unroute("**/_stcore/upload_file/**")
     page.locator("input[type='file']").set_input_files({"name": "b.csv", "mimeType": "text/csv", "buffer": CSV})
-    page.get_by_text("2 of 2 rows matched to a region").wait_for(timeout=30_000)
+    page.get_by_text("Rows matched to a region: 2 of 2").wait_for(timeout=30_000)
     wait_for_app(page)
     assert page.get_by_text("Traceback").count() == 0

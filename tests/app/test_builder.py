@@ -112,7 +112,7 @@ def test_filter_and_few_rows_warning():
     assert f"only theme: {theme.options[0]}" in t["caption"]
     assert "No data" in t["markdown"]  # the filter empties some regions
     assert "rest on fewer than 3 rows" in t["info"]
-    assert "classes" in t["warning"]  # classes.warnings reach the user
+    assert "Classes with" in t["warning"]  # classes.warnings reach the user
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -236,7 +236,7 @@ def test_own_polygons_are_coloured_with_a_match_report():
     assert not at.exception, at.exception
     legend = next(m.value for m in at.markdown if "role='list'" in m.value)
     assert "No data" in legend  # Nookat has no row
-    assert "1 names in the table match no polygon" in texts(at)["warning"]
+    assert "1 name in the table matches no polygon" in texts(at)["warning"]
     report = at.dataframe[0].value
     assert dict(zip(report["value"], report["how"], strict=True)) == {
         "Ала-Букинский район": "fuzzy", "Токтогул": "exact", "Марс": "none"}

@@ -25,7 +25,7 @@ def run(lang: str = "en") -> AppTest:
 
 def shown_count(at: AppTest) -> tuple[int, int]:
     text = " ".join(m.value for m in at.markdown)
-    found = re.search(r"\*\*(\d+)\*\* of (\d+) commitments match", text)
+    found = re.search(r"Commitments that match: \*\*(\d+)\*\* of (\d+)", text)
     assert found, text
     return int(found.group(1)), int(found.group(2))
 
@@ -81,3 +81,30 @@ def test_detail_card_links_only_http_sources():
     text = " ".join(m.value for m in at.markdown)
     assert "Open Data" in text
     assert "](https://www.opengovpartnership.org/members/kyrgyz-republic/commitments/KG0001/)" in text
+
+
+@pytest.mark.parametrize(("lang", "title", "lead"), [
+    ("ru", "Открытые данные", "Министерство финансов Кыргызской Республики"),
+    ("ky", "Ачык маалыматтар", "Кыргыз Республикасынын Финансы министрлиги"),
+])
+def test_titles_and_leads_are_shown_in_the_page_language(lang, title, lead):
+    at = run(lang)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert title in set(table["title"]) and lead in set(table["lead"])
+    assert not set(table["title"]) & set(TABLE["title_en"]), "no title is left in English"
+    assert any("OGP" in c.value and ("перевод" in c.value or "которулган" in c.value) for c in at.caption)
+    # the lead filter lists the translated names and still filters by institution
+    at.multiselect(key="ogp_leads").set_value(["Ministry of Finance of Kyrgyz Republic"]).run()
+    assert lead in at.multiselect(key="ogp_leads").options
+    count = int((TABLE["lead_institution"] == "Ministry of Finance of Kyrgyz Republic").sum())
+    assert set(at.dataframe[0].value["lead"]) == {lead}
+    assert len(at.dataframe[0].value) == count
+    at.selectbox(key="ogp_detail").select("KG0001").run()
+    assert any(h.value.endswith(title) for h in at.subheader)
+    assert "Open Data" in " ".join(m.value for m in at.markdown)  # the English title stays on the card
+
+
+def test_english_page_has_no_translation_note():
+    at = run("en")
+    assert not any("translation" in c.value for c in at.caption)

@@ -32,7 +32,7 @@ def test_page_runs_without_exception(path, lang):
 
 @pytest.mark.parametrize("key", list(datasets.INDICATORS))
 def test_overview_shows_every_indicator_with_its_source(key):
-    at = run_page("app_pages/overview.py")
+    at = run_page("app_pages/overview.py", overview_source="other")
     at.selectbox(key="overview_indicator").select(key).run()
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
@@ -44,7 +44,7 @@ def test_overview_shows_every_indicator_with_its_source(key):
 
 
 def test_overview_names_the_gap_for_bishkek_density():
-    at = run_page("app_pages/overview.py")
+    at = run_page("app_pages/overview.py", overview_source="other")
     at.selectbox(key="overview_indicator").select("density").run()
     assert any("Bishkek" in i.value for i in at.info)
     assert any("No data" in m.value and "Bishkek" in m.value for m in at.markdown)

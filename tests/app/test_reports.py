@@ -59,8 +59,8 @@ def test_a_bad_field_shows_its_message_and_nothing_is_saved(change, message):
     at = fill(run(), **change)
     assert not at.exception
     assert message in errors(at)
-    assert "1 field(s) need fixing" in errors(at)
-    assert "0 report(s) shown." in shown(at)
+    assert "1 field needs fixing" in errors(at)
+    assert "0 reports shown." in shown(at)
     assert not at.code  # no editor key shown: nothing was saved
 
 
@@ -70,7 +70,7 @@ def test_a_valid_report_is_saved_listed_and_its_key_shown():
     assert errors(at) == ""
     assert any("is saved" in s.value for s in at.success)
     assert at.code[0].value == at.session_state["editor_key"]
-    assert "1 report(s) shown." in shown(at)
+    assert "1 report shown." in shown(at)
     table = at.dataframe[0].value
     row = table.iloc[0]
     assert (row["commitment"], row["status"], row["organisation"]) == ("KG0003", "stalled", "Naryn Youth Centre")
@@ -103,7 +103,7 @@ def test_withdraw_needs_confirmation_and_removes_the_report():
     at.checkbox(key="withdraw_sure_1").check().run()
     at.button(key="withdraw_1").click().run()
     assert any("withdrawn" in s.value for s in at.success)
-    assert "0 report(s) shown." in shown(at)
+    assert "0 reports shown." in shown(at)
 
 
 def test_samples_are_hidden_until_toggled_and_labelled():
@@ -111,9 +111,9 @@ def test_samples_are_hidden_until_toggled_and_labelled():
     loaded = store.load_samples(pin_ok=True, count=12)
     store.close()
     at = run()
-    assert "0 report(s) shown." in shown(at)
+    assert "0 reports shown." in shown(at)
     at.toggle(key="list_samples").set_value(True).run()
-    assert f"{loaded} report(s) shown." in shown(at)
+    assert f"{loaded} reports shown." in shown(at)
     assert set(at.dataframe[0].value["sample"]) == {"sample"}
     assert any("not real data" in w.value for w in at.warning)
 
@@ -121,9 +121,9 @@ def test_samples_are_hidden_until_toggled_and_labelled():
 def test_filters_narrow_the_list():
     at = fill(run())
     at = fill(at, regions=["KG-B"], status="completed", organisation="Batken Women")
-    assert "2 report(s) shown." in shown(at)
+    assert "2 reports shown." in shown(at)
     at.selectbox(key="list_region").select("KG-B").run()
-    assert "1 report(s) shown." in shown(at)
+    assert "1 report shown." in shown(at)
     at.selectbox(key="list_region").select(None).run()
     at.selectbox(key="list_org").select("Naryn Youth Centre").run()
     assert at.dataframe[0].value["organisation"].tolist() == ["Naryn Youth Centre"]

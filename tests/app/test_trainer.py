@@ -132,7 +132,7 @@ def test_reference_upload_bad_rows_then_good_then_restore():
     at = unlocked()
     at.file_uploader(key="ref_file").upload("bad.csv", bad, "text/csv")
     at.button(key="ref_submit").click().run()
-    assert "4 problem(s) found" in texts(at, "error")
+    assert "4 problems found" in texts(at, "error")
     listed = " ".join(m.value for m in at.markdown)
     for expected in ('Row 2: commitment ID "KG01"', 'Row 2: start_date "2021-13-01"', "Row 3: the title is empty",
                      'Row 3: level "Osh"'):

@@ -54,7 +54,7 @@ def test_empty_page_invites_an_upload():
 def test_pasted_cells_are_matched_and_mapped():
     at = paste(PASTE)
     assert not at.exception and not at.error
-    assert matched_text(at) == "3 of 4 rows matched to a region"
+    assert matched_text(at) == "Rows matched to a region: 3 of 4"
     assert len(at.get("deck_gl_json_chart")) == 1, "the map is drawn at once"
     assert at.button(key="upload_open_builder").label == "Open in the map builder"
     table = joined(at)
@@ -68,18 +68,18 @@ def test_ambiguous_osh_gets_a_fix_box_and_the_fix_updates_the_count():
     assert box.options[:2] == ["Osh Region (KG-O)", "Osh City (KG-GO)"]
     box.select("KG-GO").run()
     assert not at.exception
-    assert matched_text(at) == "4 of 4 rows matched to a region"
+    assert matched_text(at) == "Rows matched to a region: 4 of 4"
     assert joined(at)["region_code"].tolist()[1] == "KG-GO"
     # remembered for the session: the same paste again keeps the fix
     at.text_area(key="upload_paste").input(PASTE + "\n").run()
     at.text_area(key="upload_paste").input(PASTE).run()
-    assert matched_text(at) == "4 of 4 rows matched to a region"
+    assert matched_text(at) == "Rows matched to a region: 4 of 4"
 
 
 def test_not_a_region_leaves_the_rows_out_of_the_count():
     at = paste(PASTE)
     at.selectbox(key=userdata.fix_key("Ош")).select(userdata.NOT_A_REGION).run()
-    assert matched_text(at) == "3 of 4 rows matched to a region"
+    assert matched_text(at) == "Rows matched to a region: 3 of 4"
     assert at.selectbox(key=userdata.fix_key("Ош")).value == userdata.NOT_A_REGION
 
 
@@ -106,7 +106,7 @@ def test_sample_button_reads_the_messy_file():
     assert at.selectbox(key="upload_opt_decimal").value == ","
     dropped = frame_with(at, "Reason")
     assert set(dropped["Reason"]) == {"above the header", "total row", "note below the table"}
-    assert matched_text(at) == "8 of 9 rows matched to a region"
+    assert matched_text(at) == "Rows matched to a region: 8 of 9"
 
 
 def test_changing_a_guess_reads_the_file_again():
@@ -131,7 +131,7 @@ def test_the_file_uploader_path():
     data = "Заголовок;;\nОбласть;Сумма\nНарын;1 234,5\nТалас;10\nИтого;1 244,5\n".encode("cp1251")
     at.get("file_uploader")[0].set_value(("report.csv", data, "text/csv")).run()
     assert not at.exception and not at.error
-    assert matched_text(at) == "2 of 2 rows matched to a region"
+    assert matched_text(at) == "Rows matched to a region: 2 of 2"
     assert joined(at)["Сумма"].tolist() == [1234.5, 10.0]
 
 

@@ -1,11 +1,11 @@
-"""A short load test in `make test`: 8 browser sessions for 30 s run the workshop script; none may fail.
+"""A short browser smoke load in `make test`: 8 Chromium sessions for 30 s run the workshop script; none may fail.
 
-The full one (40 sessions, 300 s, 3 runs, with the figures) is `make load` (scripts/load.py).
+The server's figures come from the protocol-level load test (`make load`, scripts/load.py; its short
+version is tests/e2e/test_load_protocol.py).
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,11 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_eight_sessions_for_thirty_seconds_none_fails() -> None:
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("/usr/bin/chromium is missing")
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import load
+    from tests import browserload
 
     lines: list[str] = []
-    [fig] = load.run_load(sessions=8, seconds=30, runs=1, workers=2, echo=lines.append)
+    [fig] = browserload.run_load(sessions=8, seconds=30, runs=1, workers=2, echo=lines.append)
     print("\n".join(lines))
     assert fig["sessions"] == 8
     assert fig["sessions_failed"] == 0, fig["errors"]

@@ -37,7 +37,7 @@ def test_file_a_report_list_it_and_map_it(page, app_url):
     # The code block is drawn by a lazily loaded part of Streamlit's front end: wait for it.
     page.locator("[data-testid='stCode']").first.wait_for(timeout=15_000)
     assert page.locator("[data-testid='stCode']").count() == 1  # the editor key, shown once
-    page.get_by_text("1 report(s) shown.").wait_for(timeout=10_000)
+    page.get_by_text("1 report shown.").wait_for(timeout=10_000)
     screenshot(page, "monitoring_report_saved", full_page=True)
 
     page.get_by_role("link", name="Monitoring dashboard").click()

@@ -63,7 +63,8 @@ def test_tooltip_is_plain_text_with_name_and_value(page, app_url):
             break
     assert text, "no tooltip appeared over the map"
     assert "Region" in text or "City" in text
-    assert "people" in text  # the value and its unit
+    assert "%" in text  # the official default: a value and its unit
+    assert "SI_POV_NAHC" in text  # the series code and year travel with every value
     assert "<" not in text and "<b>" not in html  # plain text, not markup
     screenshot(page, "overview_tooltip")
 
@@ -71,7 +72,10 @@ def test_tooltip_is_plain_text_with_name_and_value(page, app_url):
 def test_switching_indicator_redraws_with_sample_warning(page, app_url):
     page.goto(f"{app_url}/?lang=en")
     wait_for_app(page)
-    page.get_by_test_id("stSelectbox").first.click()
+    page.get_by_text("Population, area and the illustrative NGO sample").click()
+    wait_for_app(page)
+    page.locator(".st-key-overview_indicator input").first.wait_for(timeout=30_000)
+    page.get_by_test_id("stSelectbox").first.click()  # the official picker is gone: this is the indicator
     page.get_by_role("option", name="NGO projects (sample)").click()
     wait_for_app(page)
     page.get_by_text("Illustrative sample — not real data").first.wait_for(timeout=15_000)
@@ -87,6 +91,31 @@ def test_kyrgyz_page_title(page, app_url):
     assert title and title != "Kyrgyzstan by region"
     # the whole first screen in Kyrgyz, once drawn: the map, its indicator and the ranking
     page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for(timeout=30_000)
-    page.locator(".st-key-overview_indicator input").first.wait_for(timeout=30_000)
-    assert page.locator(".st-key-overview_indicator input").first.input_value() not in ("", "Population")
+    page.locator(".st-key-overview_sdg_series input").first.wait_for(timeout=30_000)
+    assert "SI_POV_NAHC" in page.locator(".st-key-overview_sdg_series input").first.input_value()
     screenshot(page, "overview_ky", full_page=True)
+
+
+def test_overview_draws_an_official_series_map_and_its_change_map_in_kyrgyz(page, app_url):
+    page.goto(f"{app_url}/?lang=ky")
+    wait_for_app(page)
+    page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=30_000)
+    page.wait_for_timeout(2000)
+    pixels = _canvas_pixels(page)
+    colours = classify.palette_colors(classify.DEFAULT_PALETTE, 5)
+    shares = [_share_near(pixels, _rgb(c)) for c in colours]
+    assert sum(share > 0.002 for share in shares) >= 4, shares  # the poverty rate, in five classes
+    page.get_by_text("SI_POV_NAHC · 2023").first.wait_for(timeout=15_000)  # source, series, year
+    page.get_by_text("Кыргызстан: 29,8 %").first.wait_for(timeout=15_000)  # the country's value
+    screenshot(page, "overview_official_ky", full_page=True)
+    page.locator(".st-key-overview_sdg_change label").first.click()
+    wait_for_app(page)
+    page.locator("[data-testid='stDeckGlJsonChart'] canvas").nth(1).wait_for(timeout=30_000)
+    page.wait_for_timeout(2500)
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").nth(1)
+    canvas.scroll_into_view_if_needed()
+    change = np.asarray(Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")).astype(int)
+    diverging = classify.palette_colors("PuOr", 6)
+    found = [_share_near(change, _rgb(c)) > 0.002 for c in diverging]
+    assert found[:3].count(True) >= 1 and found[3:].count(True) >= 1, found  # both sides of 0 are drawn
+    screenshot(page, "overview_change_ky", full_page=True)

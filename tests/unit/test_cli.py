@@ -72,3 +72,63 @@ def test_readable_summary(tmp_path: Path, capsys: pytest.CaptureFixture) -> None
     assert main(["check", str(f)]) == 0
     out = capsys.readouterr().out
     assert "2 rows read" in out and "KG-N" in out and "3.00" in out
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def indicators(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "atlas", "indicators", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_indicators_json_prints_the_catalogue() -> None:
+    out = indicators("--json")
+    assert out.returncode == 0, out.stderr
+    cat = json.loads(out.stdout)
+    assert len(cat) >= 70
+    assert all(set(s) == {"id", "names", "unit", "years", "breakdowns", "source"} for s in cat)
+    uem = next(s for s in cat if s["id"] == "SL_TLF_UEM")
+    assert uem["names"]["en"] == "Unemployment rate" and uem["names"]["ru"] == "Уровень безработицы"
+    assert uem["names"]["ky"] and uem["unit"] == "PT" and uem["breakdowns"]["sex"] == ["_T", "F", "M"]
+    assert uem["years"] == sorted(uem["years"]) and all(isinstance(y, int) for y in uem["years"])
+    assert "National Statistical Committee" in uem["source"] and uem["source"].endswith("8.5.2.xml")
+
+
+def test_indicators_values_prints_totals_by_iso_code() -> None:
+    from atlas.values import official
+
+    out = indicators("--values", "SI_POV_NAHC", "--year", "2023", "--json")
+    assert out.returncode == 0, out.stderr
+    res = json.loads(out.stdout)
+    assert set(res) == {"series", "year", "unit", "values", "national"}
+    assert res["series"] == "SI_POV_NAHC" and res["year"] == 2023 and res["unit"] == "PT"
+    assert res["values"] == official.values("SI_POV_NAHC", 2023)
+    assert set(res["values"]) == {"KG-B", "KG-C", "KG-J", "KG-N", "KG-O", "KG-T", "KG-Y", "KG-GB", "KG-GO"}
+    assert res["national"] == official.national("SI_POV_NAHC", 2023) and res["national"] is not None
+
+
+def test_indicators_values_keeps_no_data_as_null(capsys: pytest.CaptureFixture) -> None:
+    assert main(["indicators", "--values", "_L_KG_010101_1A", "--year", "2011", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["values"]["KG-GO"] is None and res["values"]["KG-O"] is not None  # Osh city inside Osh oblast
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--values", "NO_SUCH", "--year", "2020", "--json"], ["NO_SUCH"]),
+        (["--values", "SI_POV_NAHC", "--year", "1990", "--json"], ["1990", "2007"]),
+        (["--values", "SI_POV_NAHC"], ["--year"]),
+    ],
+)
+def test_indicators_unknown_series_or_year_exits_2(args: list[str], words: list[str]) -> None:
+    out = indicators(*args)
+    assert out.returncode == 2 and out.stdout == ""
+    assert all(w in out.stderr for w in words), out.stderr
+    assert "Traceback" not in out.stderr

@@ -72,5 +72,5 @@ def test_custom_map_colours_matched_polygons_and_marks_the_rest_no_data():
     assert props["Кара-Кулжа"]["fill"] == list(maps.NO_DATA_FILL)
     assert props["Ала-Бука"]["fill"] != list(maps.NO_DATA_FILL)  # zero is a value
     assert result.legend[-1][1:] == ("No data", 1)
-    assert any("match no polygon" in w.render(str) for w in result.warnings)
+    assert any("matches no polygon" in w.render(str) for w in result.warnings)
     assert len(result.deck.to_json()) < 50_000

@@ -59,7 +59,7 @@ def test_aggregate_by_region(how, batken, chuy, osh_city):
     assert r.rows["KG-B"] == 4 and r.rows["KG-C"] == 3 and r.rows["KG-N"] == 0
     texts = [w.render() for w in r.warnings]
     assert "Rows with no recognised region, left out: 1" in texts
-    assert "1 values in “budget” are not numbers and were left out" in texts
+    assert "1 value in “budget” is not a number and was left out" in texts
 
 
 @pytest.mark.parametrize("how", sorted(AGGREGATIONS))

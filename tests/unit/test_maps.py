@@ -112,7 +112,7 @@ def test_few_rows_are_flagged_in_the_tooltip():
     built = build(spec, table)
     features = {f["properties"]["code"]: f["properties"] for f in
                 _layers(built.deck)["regions"]["data"]["features"]}
-    assert "only 1 row(s)" in features["KG-T"]["tooltip"]
+    assert "only 1 row behind this value" in features["KG-T"]["tooltip"]
     assert "only" not in features["KG-B"]["tooltip"]
     assert any("Talas" in n.render(str) for n in built.notes)
 

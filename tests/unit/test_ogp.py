@@ -112,7 +112,7 @@ def test_problems_in_several_rows_are_all_listed_with_file_line_numbers():
         ogp.parse_commitments(table_bytes(rows))
     messages = [m.render() for m in caught.value.problems]
     assert messages == ["Row 3: the title is empty.", "Row 4: commitment ID KG0001 appears twice."]
-    assert "2 problem(s)" in caught.value.msg.render()
+    assert "2 problems found" in caught.value.msg.render()
 
 
 @pytest.mark.parametrize(
@@ -142,3 +142,20 @@ def test_a_new_id_beyond_the_known_range_extends_it_without_gaps_being_invented(
 
 def test_no_store_means_the_bundled_table():
     assert ogp.active_commitments(None).equals(ogp.bundled_commitments())
+
+
+@pytest.mark.parametrize("lang", ["ky", "ru"])
+def test_every_bundled_title_and_lead_has_a_translation(lang):
+    table = ogp.localised(ogp.bundled_commitments(), lang)
+    assert (table["title"] != table["title_en"]).all(), table.loc[table["title"] == table["title_en"], "title_en"]
+    assert (table["lead"] != table["lead_institution"]).all()
+    assert table["title"].str.contains("[а-яё]", regex=True).all()
+
+
+def test_a_changed_or_new_title_falls_back_to_english():
+    table = ogp.bundled_commitments()
+    table.loc[0, "title_en"] = "Open Data (revised)"
+    shown = ogp.localised(table, "ru")
+    assert shown.loc[0, "title"] == "Open Data (revised)"  # no stale translation of the old title
+    assert shown.loc[1, "title"] == "Открытые данные — образование"
+    assert ogp.localised(table, "en")["title"].tolist() == table["title_en"].tolist()

@@ -106,7 +106,7 @@ def test_match_column_counts_fixes_and_report() -> None:
     res = regions.match_column(s)
     assert (res.matched_rows, res.total_rows) == (3, 6)
     assert res.unmatched == ["Атлантида"] and res.ambiguous == ["Ош"]
-    assert res.summary().render() == "3 of 6 rows matched to a region"
+    assert res.summary().render() == "Rows matched to a region: 3 of 6"
     row = res.report.set_index("raw").loc["Нарын"]
     assert (row["rows"], row["code"], row["method"]) == (2, "KG-N", "alias")
     fixed = regions.match_column(s, fixes={"Ош": "KG-GO", "Талас": None})

@@ -114,7 +114,7 @@ def test_several_problems_are_reported_together():
     with pytest.raises(ReportInvalid) as caught:
         validate_report(make(status="?", evidence="", organisation=""), today=TODAY)
     assert set(caught.value.problems) == {"status", "evidence", "organisation"}
-    assert "3 field(s)" in caught.value.msg.render()
+    assert "3 fields need fixing" in caught.value.msg.render()
 
 
 # ---- reports on both backends -------------------------------------------------------------------
@@ -262,7 +262,7 @@ def test_only_the_key_holder_can_edit_or_withdraw(store: Store, editor_key: str)
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"observed_on": date(2030, 1, 1)}, "need fixing"),
+        ({"observed_on": date(2030, 1, 1)}, "1 field needs fixing"),
         ({"editor_key_hash": "x"}, "cannot be changed"),
         ({"is_sample": True}, "cannot be changed"),
     ],

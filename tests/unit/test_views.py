@@ -41,7 +41,8 @@ def random_spec(seed: int) -> ViewSpec:
                for _ in range(rng.integers(0, 3))}
     upload = "upload:" + hashlib.sha256(str(seed).encode()).hexdigest()
     return ViewSpec(
-        dataset=str(rng.choice(["ngo_sample", "regions", upload])),
+        dataset=str(rng.choice(["ngo_sample", "regions", upload, "sdg:SI_POV_NAHC", "sdg:SL_TLF_UEM:sex=F",
+                                "sdg:_L_KG_040202_1A:urbanisation=R"])),
         column=rand_text(rng, 30),
         aggregation=pick(AGGREGATIONS),
         normalisation=pick(NORMALISATIONS),
@@ -54,6 +55,7 @@ def random_spec(seed: int) -> ViewSpec:
         reverse=bool(rng.integers(0, 2)),
         center=None if rng.random() < 0.3 else rand_float(rng),
         year=None if rng.random() < 0.3 else int(rng.integers(1990, 2031)),
+        since=None if rng.random() < 0.5 else int(rng.integers(1990, 2031)),
         labels=bool(rng.integers(0, 2)),
         title=rand_text(rng, 40),
         subtitle=rand_text(rng, 40),
