@@ -27,7 +27,7 @@ def test_upload_cp1251_file_shows_matches_and_map(page, app_url):
     page.locator("input[type='file']").set_input_files(
         {"name": "budget.csv", "mimeType": "text/csv", "buffer": messy_file()})
     # bare "Ош" beside "Osh city" is the oblast (issue 14); the totals row is not counted as a row
-    page.get_by_text(f"{len(ROWS)} of {len(ROWS)} rows matched to a region").wait_for(timeout=30_000)
+    page.get_by_text(f"Rows matched to a region: {len(ROWS)} of {len(ROWS)}").wait_for(timeout=30_000)
     page.locator("canvas").first.wait_for(timeout=30_000)
     wait_for_app(page)
     assert page.get_by_role("combobox", name="Encoding").input_value() == "cp1251", "the guess is shown"

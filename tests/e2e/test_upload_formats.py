@@ -14,11 +14,11 @@ TABLE = [TITLE, *fk.OBLAST_ROWS, ["Итого", 58]]
 
 CASES = [
     ("schools.xls", "application/vnd.ms-excel", lambda: fk.xls({"Данные": TABLE}, {"Данные": [(0, 0, 0, 1)]}),
-     "4 of 4 rows matched to a region"),
+     "Rows matched to a region: 4 of 4"),
     ("schools.ods", "application/vnd.oasis.opendocument.spreadsheet",
-     lambda: fk.ods({"Данные": TABLE}, {"Данные": [(0, 0, 0, 1)]}), "4 of 4 rows matched to a region"),
+     lambda: fk.ods({"Данные": TABLE}, {"Данные": [(0, 0, 0, 1)]}), "Rows matched to a region: 4 of 4"),
     ("schools.json", "application/json", lambda: fk.json_records(fk.OBLAST_ROWS, wrap="DataList"),
-     "4 of 4 rows matched to a region"),
+     "Rows matched to a region: 4 of 4"),
     ("schools.geojson", "application/geo+json", fk.points_geojson, None),
 ]
 
