@@ -11,6 +11,7 @@ from atlas.errors import UserError
 from atlas.i18n import N_, Msg, plural_msg
 from atlas.places import regions
 from atlas.read import safety
+from atlas.read.labels import clean_labels
 from atlas.read.model import NUM_SPACES, TOTAL_HINT, ReadOptions, ReadReport
 
 
@@ -61,9 +62,10 @@ def clean_table(df: pd.DataFrame, first_line: int, decimal: str, opts: ReadOptio
     blank = _blank_rows(df)
     keep = ~blank
     texty = [c for c in df.columns if is_texty(df[c])]
+    seen: dict = {}  # distinct values already computed, reused by the footnote check
     if opts.drop_totals:
         for col in [c for c in texty if _holds_text(df[c])][:3]:
-            uniq = pd.Series(df[col].unique()).dropna()
+            uniq = seen[col] = pd.Series(df[col].unique()).dropna()
             # a vectorised first-word filter keeps is_total off thousands of dates and names
             maybe = uniq[uniq.astype(str).str.contains(TOTAL_HINT, regex=True)]
             totals = [v for v in maybe if regions.is_total(v)]
@@ -83,6 +85,7 @@ def clean_table(df: pd.DataFrame, first_line: int, decimal: str, opts: ReadOptio
         df[col] = _maybe_numeric(df[col], decimal, report)
     if df.empty:
         raise UserError(Msg(N_("The file has a header (line {line}) but no data rows."), {"line": first_line - 1}))
+    df, _ = clean_labels(df, report, seen)
     report.messages.insert(0, Msg(N_("Read {rows} rows and {cols} columns."), {"rows": len(df), "cols": df.shape[1]}))
     if report.dropped:
         report.messages.append(

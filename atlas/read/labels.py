@@ -55,10 +55,11 @@ def _placed(value: str) -> bool:
     return regions.match_value(value).method in _PLACED
 
 
-def clean_labels(df: pd.DataFrame, report: ReadReport) -> tuple[pd.DataFrame, bool]:
+def clean_labels(df: pd.DataFrame, report: ReadReport, seen: dict | None = None) -> tuple[pd.DataFrame, bool]:
     """Strip footnotes from names that only match once stripped; fix footnoted year headers.
 
-    Returns the table and whether anything changed (the caller then guesses the roles again).
+    Returns the table and whether anything changed. ``seen`` holds distinct values the caller has
+    already computed (column → values). Called by ``clean.clean_table`` for every kind of table.
 
     >>> d, changed = clean_labels(pd.DataFrame({"Область": ["г. Ош1", "Нарын"], "N": [1, 2]}), ReadReport())
     >>> d["Область"].tolist(), changed
@@ -73,9 +74,12 @@ def clean_labels(df: pd.DataFrame, report: ReadReport) -> tuple[pd.DataFrame, bo
         series = df[col]
         if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
             continue
-        if series.iloc[:5000].nunique() > MAX_DISTINCT:
+        if col in (seen or {}):
+            uniq = seen[col]  # computed by the totals check: not again
+        elif series.iloc[:5000].nunique() > MAX_DISTINCT:
             continue  # names of units repeat; dates, comments and ids do not (and cost a full unique)
-        uniq = pd.Series(series.unique())
+        else:
+            uniq = pd.Series(series.unique())
         if len(uniq) > MAX_DISTINCT + 1:
             continue
         uniq = uniq[uniq.map(lambda v: isinstance(v, str))]

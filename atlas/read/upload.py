@@ -13,10 +13,8 @@ from atlas.errors import UserError
 from atlas.i18n import N_, Msg
 from atlas.read import jsontable, safety
 from atlas.read.excel import read_xlsx
-from atlas.read.labels import clean_labels
 from atlas.read.model import Guess, Progress, ReadOptions, Upload, tick
 from atlas.read.ods import is_ods, read_ods
-from atlas.read.roles import detect_roles
 from atlas.read.text import read_text
 from atlas.read.vector import read_geojson, read_shapefile, read_vector_path
 from atlas.read.xls import read_xls
@@ -55,7 +53,6 @@ def read_upload(
             up = jsontable.read_json_table(value, opts, progress)
     else:
         up = read_text(data, opts, progress)
-    _labels(up)
     up.key, up.filename = key.result() if key else safety.content_key(data), filename
     _warn_extension(up, filename, kind)
     tick(progress, 1.0)
@@ -74,19 +71,9 @@ def read_pasted(text: str, options: ReadOptions | None = None) -> Upload:
     if opts.encoding is None:
         opts = ReadOptions(**{**opts.__dict__, "encoding": "utf-8"})
     up = read_text(data, opts, None)
-    _labels(up)
     up.report.guesses["encoding"] = Guess("text", [], "pasted text")
     up.key = safety.content_key(data)
     return up
-
-
-def _labels(up: Upload) -> None:
-    """Footnote marks and notes off names that match only without them; roles guessed again if so."""
-    if up.kind != "table":
-        return
-    table, changed = clean_labels(up.table, up.report)
-    if changed:
-        up.table, up.roles = table, detect_roles(table)
 
 
 _KIND_NAMES = {"gpkg": "gpkg", "xls": "xls", "text": "csv"}
