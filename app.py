@@ -16,6 +16,12 @@ PAGES = {
         st.Page("app_pages/builder.py", title=_("Map builder"), icon=":material/palette:", url_path="builder"),
         st.Page("app_pages/upload.py", title=_("Your data"), icon=":material/upload_file:", url_path="upload"),
     ],
+    _("NGO activity"): [
+        st.Page("app_pages/register.py", title=_("Our work"), icon=":material/edit_location_alt:",
+                url_path="our-work"),
+        st.Page("app_pages/register_map.py", title=_("NGO activity map"), icon=":material/groups:",
+                url_path="ngo-map"),
+    ],
     _("Open Government"): [
         st.Page("app_pages/ogp.py", title=_("Commitments"), icon=":material/flag:", url_path="commitments"),
         st.Page("app_pages/reports.py", title=_("Monitoring reports"), icon=":material/fact_check:",

@@ -380,6 +380,8 @@ COUNT_UNITS: dict[str, tuple[str, str]] = {
     "reports": nN_("{value} report", "{value} reports"),
     "commitments": nN_("{value} commitment", "{value} commitments"),
     "som": nN_("{value} som", "{value} som"),
+    "organisations": nN_("{value} organisation", "{value} organisations"),
+    "activities": nN_("{value} activity", "{value} activities"),
 }
 
 

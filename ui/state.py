@@ -7,6 +7,7 @@ import streamlit as st
 from atlas import security
 from atlas.errors import UserError
 from atlas.keep import Store, get_store
+from atlas.ogp import register_stats
 from atlas.values import datasets
 from atlas.values.datasets import DatasetTable
 from ui.common import lang
@@ -18,7 +19,10 @@ EDITOR_KEY = "editor_key"
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
     """One thread-safe store (SQLite file by default, PostgreSQL via ACHYK_DATABASE_URL) per process."""
-    return get_store()
+    opened = get_store()
+    # The map builder's "NGO activity register" dataset reads this store's visible entries.
+    datasets.set_register_source(lambda: register_stats.builder_frame(opened.list_entries()))
+    return opened
 
 
 def user_datasets() -> dict[str, DatasetTable]:
@@ -34,6 +38,7 @@ def dataset_table(key: str) -> DatasetTable | None:
     """A built-in dataset (an official series labelled in the current language), or one of this session's
     uploads; None when the key is unknown here."""
     if datasets.is_builtin(key):
+        store()  # opening the store attaches the live register (the "ngo_register" dataset)
         try:
             return datasets.builtin_table(key, lang())
         except UserError:

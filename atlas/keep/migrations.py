@@ -101,8 +101,41 @@ def _v3_gallery(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v4_register(conn: Connection) -> None:
+    """The NGO activity register: organisations (contact private, editor key hashed) and their activities."""
+    md = sa.MetaData()
+    sa.Table(
+        "organisations",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("org_type", sa.String(20), nullable=False),
+        sa.Column("contact", sa.Text, nullable=False, server_default=""),
+        sa.Column("editor_key_hash", sa.String(64), nullable=False, index=True),
+        sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+    )
+    sa.Table(
+        "activities",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("organisation_id", sa.Integer, sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("theme", sa.String(20), nullable=False),
+        sa.Column("areas", sa.Text, nullable=False),
+        sa.Column("year_from", sa.Integer, nullable=False),
+        sa.Column("year_to", sa.Integer, nullable=True),
+        sa.Column("beneficiaries", sa.BigInteger, nullable=True),
+        sa.Column("link", sa.Text, nullable=False, server_default=""),
+        sa.Column("description", sa.Text, nullable=False, server_default=""),
+    )
+    md.create_all(conn)
+
+
 #: Migration n (1-based) is MIGRATIONS[n - 1]. Append only.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_reports, _v2_moderation, _v3_gallery)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_reports, _v2_moderation, _v3_gallery, _v4_register)
 LATEST = len(MIGRATIONS)
 
 

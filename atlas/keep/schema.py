@@ -74,6 +74,32 @@ stories_t = sa.Table(
     sa.Column("editor_key_hash", sa.String(64)),
     *(sa.Column(f, sa.Boolean) for f in _flags),
 )
+organisations_t = sa.Table(
+    "organisations",
+    _md,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text),
+    sa.Column("org_type", sa.String(20)),
+    sa.Column("contact", sa.Text),
+    sa.Column("editor_key_hash", sa.String(64)),
+    sa.Column("hidden", sa.Boolean),
+    sa.Column("created_at", sa.DateTime),
+    sa.Column("updated_at", sa.DateTime),
+)
+activities_t = sa.Table(
+    "activities",
+    _md,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("organisation_id", sa.Integer),
+    sa.Column("position", sa.Integer),
+    sa.Column("theme", sa.String(20)),
+    sa.Column("areas", sa.Text),
+    sa.Column("year_from", sa.Integer),
+    sa.Column("year_to", sa.Integer),
+    sa.Column("beneficiaries", sa.BigInteger),
+    sa.Column("link", sa.Text),
+    sa.Column("description", sa.Text),
+)
 
 
 def utc_now() -> datetime:

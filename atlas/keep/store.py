@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from atlas.keep import migrations
 from atlas.keep.engine import _make_engine, default_sqlite_path, normalise_url
 from atlas.keep.reference import ReferenceMixin
+from atlas.keep.register import RegisterMixin
 from atlas.keep.reports import ReportsMixin
 from atlas.keep.schema import URL_ENV
 from atlas.keep.views import ViewsMixin
@@ -43,7 +44,7 @@ def get_store(url: str | None = None, path: str | Path | None = None) -> Store:
 
 
 @dataclass(eq=False)  # identity equality and hashing: one Store is one shared resource
-class Store(ReportsMixin, ReferenceMixin, ViewsMixin):
+class Store(ReportsMixin, ReferenceMixin, ViewsMixin, RegisterMixin):
     """All persistence for the app. Create with ``get_store()``; safe to share between threads.
 
     >>> store = get_store(path="/tmp/achyk-doc.sqlite3"); store.schema_version() == migrations.LATEST

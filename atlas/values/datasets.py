@@ -95,6 +95,16 @@ DATASETS: dict[str, Dataset] = {
         ngo_projects,
         N_("illustrative sample, not real data"),
     ),
+    "ngo_register": Dataset(
+        "ngo_register",
+        N_("NGO activity register (entered live by the organisations)"),
+        N_("The app's register, filled in by the organisations on the page \"Our work\"; public fields only"),
+        N_("Shared by the organisations that entered it"),
+        "live",
+        False,
+        lambda: _register_table().frame,
+        N_("NGO activity register, entered live"),
+    ),
 }
 
 INDICATORS: dict[str, Indicator] = {
@@ -191,4 +201,29 @@ def builtin_table(key: str, lang: str = "en") -> DatasetTable:
                             ["beneficiaries", "budget_kgs"], ["theme", "org_type", "organisation"], "year",
                             "lat", "lon", True, DATASETS[key].source, DATASETS[key].date,
                             {"beneficiaries": N_("people"), "budget_kgs": N_("som")})
+    if key == "ngo_register":
+        return _register_table()
     raise KeyError(f"unknown dataset {key!r}; valid: {', '.join(DATASETS)}")
+
+
+#: Where the live register's rows come from: the app attaches its store (atlas.ogp.register_stats.builder_frame
+#: of the visible entries); without one (scripts, tests) the register is empty.
+_register_source: list[Callable[[], pd.DataFrame]] = []
+REGISTER_COLUMNS = ["region_code", "organisation", "org_type", "theme", "beneficiaries", "year_from"]
+
+
+def set_register_source(load: Callable[[], pd.DataFrame]) -> None:
+    """Attach the live register: ``load()`` returns one row per (activity, level-1 unit) in REGISTER_COLUMNS.
+
+    >>> set_register_source(lambda: pd.DataFrame(columns=REGISTER_COLUMNS)); len(builtin_table("ngo_register").frame)
+    0
+    """
+    _register_source[:] = [load]
+
+
+def _register_table() -> DatasetTable:
+    frame = _register_source[0]() if _register_source else pd.DataFrame(columns=REGISTER_COLUMNS)
+    ds = DATASETS["ngo_register"]
+    return DatasetTable(ds.key, ds.label, frame, "region_code", ["beneficiaries"],
+                        ["theme", "org_type", "organisation"],
+                        source=ds.source, date=ds.date, units={"beneficiaries": N_("people")})
