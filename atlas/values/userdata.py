@@ -27,7 +27,8 @@ from atlas import read
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
 from atlas.places import gazetteer, points, rayons, regions
-from atlas.values import indicators
+from atlas.read import labels
+from atlas.values import breakdowns, indicators
 from atlas.values.datasets import DatasetTable
 
 SAMPLE_FILENAME = "sample_messy_ngo_report.csv"
@@ -40,7 +41,7 @@ NOT_A_REGION = "-"
 #: Text columns with at most this many distinct values are offered as categories (filters, colours).
 MAX_CATEGORIES = 30
 #: Methods whose values the fixer lists: not matched, ambiguous, fuzzy, or already fixed by hand.
-REVIEW_METHODS = ("none", "ambiguous", "fuzzy", "user", "excluded")
+REVIEW_METHODS = ("none", "ambiguous", "fuzzy", "context", "user", "excluded")
 #: The reasons atlas.read gives for dropped rows, marked here so the page can translate them.
 DROP_REASONS = (
     N_("above the header"),
@@ -48,6 +49,7 @@ DROP_REASONS = (
     N_("blank"),
     N_("wrong number of fields"),
     N_("note below the table"),
+    N_("section heading"),
 )
 METHOD_LABELS = {
     "code": N_("code"),
@@ -57,6 +59,7 @@ METHOD_LABELS = {
     "total": N_("total"),
     "none": N_("not found"),
     "oblast": N_("a whole oblast"),
+    "context": N_("read from the other names"),
     "user": N_("your fix"),
     "excluded": N_("not a region"),
 }
@@ -107,6 +110,7 @@ class Choices:
     fixes: dict = field(default_factory=dict)  # raw value → ISO code, or None for "not a region"
     duplicates: str = "sum"
     swap_points: bool = False
+    where: dict = field(default_factory=dict)  # column → the one value to keep (the filter step)
     level: int = 1  # 1: names of oblasts and cities; 2: of rayons and towns (p-codes)
     oblast_col: str | None = None  # at level 2, the column naming each row's oblast, if any
 
@@ -146,7 +150,9 @@ def default_choices(upload: read.Upload) -> Choices:
     if upload.kind == "vector" and not (lat and lon):
         lat, lon = "lat", "lon"  # filled from the shapes by ``_frame``
     unit_col, oblast_col = rayons.detect_columns(upload.table) if roles.region or roles.code else (None, None)
-    values = [v for v in roles.values if v not in (unit_col, oblast_col)]
+    # points are counted per region by default: their attributes are rarely amounts
+    values = [] if upload.kind == "vector" and read.is_point_layer(upload.table) else list(roles.values)
+    values = [v for v in values if v not in (unit_col, oblast_col)]
     return Choices(region_col=unit_col or roles.region or roles.code, value_cols=values,
                    year_col=roles.year, lat_col=lat, lon_col=lon, level=2 if unit_col else 1,
                    oblast_col=oblast_col)
@@ -179,6 +185,8 @@ def _frame(upload: read.Upload, choices: Choices) -> tuple[pd.DataFrame, Choices
         df = pd.DataFrame(df.drop(columns="geometry"))
         if choices.lat_col == "lat" and choices.lon_col == "lon" and "lat" not in df and "lon" not in df:
             df["lat"], df["lon"] = lat.to_numpy(), lon.to_numpy()
+    if choices.where:
+        df = breakdowns.apply_where(df, choices.where)
     df = df.reset_index(drop=True)
     wide = time_series_columns(upload) if choices.time_series else []
     if not wide:
@@ -203,7 +211,13 @@ def _codes(df: pd.DataFrame, choices: Choices) -> tuple[pd.Series, regions.Match
         codes = match.codes.astype(object).where(match.codes.notna(), None)
     elif choices.region_col:
         years = df[choices.year_col] if choices.year_col in df.columns else None
-        match = regions.match_column(df[choices.region_col], choices.fixes, years)
+        context, said = labels.osh_context(df[choices.region_col])
+        context = {k: v for k, v in context.items() if k not in choices.fixes}
+        match = regions.match_column(df[choices.region_col], {**context, **choices.fixes}, years)
+        if context:  # read from the column's other names, not fixed by the user: say so, let them change it
+            match.report.loc[match.report["raw"].isin(list(context)) & (match.report["method"] == "user"),
+                             "method"] = "context"
+            match.warnings[:0] = [m for m in said if m.params["raw"] in context]
         codes = match.codes.astype(object).where(match.codes.notna(), None)
     if choices.lat_col in df.columns and choices.lon_col in df.columns:
         pts = points.locate_points(df[choices.lat_col], df[choices.lon_col])

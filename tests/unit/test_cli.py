@@ -12,7 +12,7 @@ import pytest
 from atlas.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYS = {"ok", "rows", "level", "regions", "unmatched", "ambiguous", "points", "guesses", "messages", "error"}
+KEYS = {"ok", "rows", "level", "value", "regions", "unmatched", "ambiguous", "points", "guesses", "messages", "error"}
 
 
 def run(path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -105,6 +105,15 @@ def test_json_for_a_rayon_file_is_keyed_by_pcode(tmp_path: Path) -> None:
         "KG21000000000": 57.0,  # Osh city
     }
     assert res["ambiguous"] == ["Нарын"]  # rayon or town: left to the fixer, not guessed
+    assert res["value"] == "Школы"
+
+
+def test_level_can_be_forced_to_oblasts(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    f = tmp_path / "schools.csv"
+    f.write_bytes(rayon_file())
+    assert main(["check", str(f), "--json", "--level", "1", "--region", "Область"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["level"] == 1 and res["regions"]["KG-N"] == 41 + 38 + 9 + 23
 
 
 # ---------------------------------------------------------------- indicators
