@@ -81,7 +81,7 @@ def _check(data: bytes, filename: str, sheet: str | None, region: str | None, va
         out["level"], codes = 2, res.codes
         out["unmatched"] = [str(v) for v in res.unmatched]
         out["ambiguous"] = [str(v) for v in res.ambiguous]
-        messages.append(res.summary())
+        messages += [res.summary(), *res.warnings]
     elif column:
         context, said = labels.osh_context(table[column])
         res = regions.match_column(table[column], context, years=read.years_of(table, roles))

@@ -234,12 +234,16 @@ def match_column(series: pd.Series, oblasts: pd.Series | None = None, fixes: dic
         by_raw[key[0]] = (n + 1, found[key])
     rows = [(raw, n, m) for raw, (n, m) in by_raw.items()]
     report = regions._report(rows)
-    return regions.MatchResult(
+    result = regions.MatchResult(
         codes=codes, report=report, matched_rows=int(codes.notna().sum()), total_rows=len(series),
         unmatched=[r for r, _, m in rows if m.method == "none" and regions._present(r)],
         ambiguous=[r for r, _, m in rows if m.method == "ambiguous"],
         uncertain=[r for r, _, m in rows if m.method == "fuzzy"],
     )
+    if whole := sum(n for _, n, m in rows if m.method == "oblast"):
+        result.warnings.append(Msg(N_("{n} rows name a whole oblast, not a rayon or town: they are left out "
+                                      "at this level (read the file by oblast to map them)."), {"n": whole}))
+    return result
 
 
 def _level_counts(series: pd.Series) -> tuple[int, int]:

@@ -53,9 +53,11 @@ def test_points_are_counted_at_both_levels(tmp_path, capsys) -> None:
     assert all(len(k) == 13 for k in res["regions"])
 
 
-def test_level2_names_say_not_yet(tmp_path, capsys) -> None:
+def test_oblast_names_forced_to_level_2_are_left_out_and_said(tmp_path, capsys) -> None:
     code, res = run(tmp_path, "t.json", fk.json_records(fk.OBLAST_ROWS), "--level", "2", capsys=capsys)
-    assert code == 2 and "level 2 (rayons) is not available yet" in res["error"]
+    assert code == 0 and res["level"] == 2
+    assert res["regions"] == {"KG11000000000": 30.0}  # Bishkek stands at both levels; oblasts are not rayons
+    assert any("3 rows name a whole oblast" in m for m in res["messages"])
 
 
 @pytest.mark.parametrize(("args", "says"), [
