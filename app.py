@@ -52,4 +52,5 @@ st.sidebar.caption(_("Open data on Kyrgyzstan's regions, for civil society. Work
 language_switch()
 with timed(navigation.url_path):  # server-side rerun times for the load test (ACHYK_TIMING_LOG)
     navigation.run()
-st.sidebar.caption(_("Boundaries: Made with Natural Earth (public domain)."))
+st.sidebar.caption(_("Boundaries: OCHA COD-AB, Ministry of Emergency Situations (2018), CC BY 3.0 IGO; "
+                     "neighbouring countries: Natural Earth (public domain)."))

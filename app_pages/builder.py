@@ -10,6 +10,7 @@ from atlas.errors import UserError
 from atlas.i18n import fmt_number
 from ui import builder as ub
 from ui.common import lang, legend, sample_banner, sources_line, tr
+from ui.levels import boundaries_line
 from ui.mapframe import draw, measure, static_map
 from ui.present import save_view_form
 
@@ -21,8 +22,9 @@ ub.seed_from_link()
 controls, main = st.columns([1, 3], gap="medium")
 with controls:
     table = ub.pick_dataset()
+    geo_fields = ub.level_widgets(table)
     with st.expander(_("What to show"), expanded=True):
-        data_fields = ub.data_widgets(table)
+        data_fields = ub.data_widgets(table, geo_fields["level"])
     with st.expander(_("Map type, classes and colours"), expanded=True):
         style_fields = ub.style_widgets()
     with st.expander(_("Labels and texts")):
@@ -32,7 +34,7 @@ with controls:
 
 if table.is_sample:
     sample_banner()
-spec = ub.spec_of(table, {**data_fields, **style_fields, **text_fields})
+spec = ub.spec_of(table, {**geo_fields, **data_fields, **style_fields, **text_fields})
 ub.write_link(spec)
 if geo_choice is not None:
     with main:
@@ -99,7 +101,7 @@ with main:
                                                   list(view.classes.colors), view.names, fmt, view.style.highlight)
             st.plotly_chart(hist, key=ub.P + "hist", on_select=lambda: ub.on_chart_select(ub.P + "hist"),
                             selection_mode="points", config={"displayModeBar": False})
-    sources_line([c.source, _("Boundaries: Made with Natural Earth (public domain)")]
+    sources_line([c.source, boundaries_line()]
                  + ([_("Author") + ": " + spec.author] if spec.author else []))
     st.subheader(_("Download"))
     ub.downloads(c)

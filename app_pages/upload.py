@@ -41,6 +41,7 @@ if source is not None:
         choices.fixes = ui.fixes_for(key)
         choices.duplicates = st.session_state.get("upload_dup", "sum")
         choices.swap_points = bool(st.session_state.get("upload_swap", False))
+        choices.where = ui.filters(up, choices, _)
         try:
             built = userdata.build(up, choices, label=name or _("Pasted table"))
         except UserError as err:

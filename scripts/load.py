@@ -52,7 +52,7 @@ XSRF_COOKIE = "_streamlit_xsrf"
 # --------------------------------------------------------------------------- the workshop script
 # One row per step: (name, page url path, actions). Actions, run in order:
 #   ("choose", key)          pick another option of the selectbox/radio with this key
-#   ("slide", key)           move the slider with this key one step left or right
+#   ("slide", key)           move the slider (or select_slider) with this key one step left or right
 #   ("upload", key)          upload a generated messy CP1251 CSV into the file uploader with this key
 #   ("fix", key_prefix)      pick a region in the first selectbox whose key starts with key_prefix
 #   ("pick", key)            choose the first option of a selectbox / multiselect (form fields: no rerun)
@@ -64,7 +64,7 @@ XSRF_COOKIE = "_streamlit_xsrf"
 # A page path may carry a query with remembered names: "present?view={view}".
 # A step whose page or first widget is missing is skipped and counted, not failed.
 STEPS: list[tuple[str, str, list[tuple]]] = [
-    ("overview", "", [("choose", "overview_indicator"), ("slide", "overview_k")]),
+    ("overview", "", [("choose", "overview_sdg_series"), ("slide", "overview_sdg_year")]),
     ("builder", "builder", [("choose", "builder_scheme"), ("slide", "builder_k")]),
     ("upload", "upload", [("upload", "upload_file"), ("expect", "Your map")]),
     ("fix", "upload", [("fix", "upload_fix_")]),
@@ -358,6 +358,11 @@ class Client:
             value_kind = "string_value"
             self.set_state(w.id, value_kind, self.rng.choice(options))
             await self.rerun()
+        elif verb == "slide" and len(w.options):  # a select_slider: its state is the formatted option
+            now = int((list(w.value) or list(w.default) or [0])[0])
+            index = min(len(w.options) - 1, max(0, now + self.rng.choice([-1, 1])))
+            self.set_state(w.id, "string_array_value", [w.options[index]])
+            await self.rerun()
         elif verb == "slide":
             now = (list(w.value) or list(w.default) or [w.min])[0]
             step = w.step or 1
@@ -491,6 +496,25 @@ class Servers:
     logs: list[Path] = field(default_factory=list)
 
 
+def _in_own_thread(coro):
+    """``asyncio.run(coro)`` in a thread of its own: a caller that already runs an event loop in this
+    thread (Playwright's sync API in the same test process) would make asyncio.run refuse."""
+    result: dict = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coro)
+        except BaseException as exc:  # handed back to the caller's thread below
+            result["error"] = exc
+
+    worker = threading.Thread(target=target, name="load-sessions")
+    worker.start()
+    worker.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
 def one_run(servers: Servers, sessions: int, seconds: float, think: float, ramp: float, seed: int) -> dict:
     """Run the sessions once; returns the figures of this run."""
     starts = [len(timing.read_log(log)) for log in servers.logs]
@@ -498,7 +522,7 @@ def one_run(servers: Servers, sessions: int, seconds: float, think: float, ramp:
     sampler.start()
     times: list[float] = []
     began = time.monotonic()
-    outcomes = asyncio.run(run_sessions(servers.targets, sessions, seconds, think, ramp, seed, times))
+    outcomes = _in_own_thread(run_sessions(servers.targets, sessions, seconds, think, ramp, seed, times))
     wall = time.monotonic() - began
     sampler.stop.set()
     sampler.join()

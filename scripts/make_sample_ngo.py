@@ -34,9 +34,6 @@ ACTIVITY = {"KG-B": 0.7, "KG-C": 1.0, "KG-J": 0.8, "KG-N": 1.6, "KG-O": 0.6, "KG
 
 
 def _point_in(code: str, rng: np.random.Generator, shapes: dict) -> tuple[float, float]:
-    if code == "KG-GO":
-        lon, lat = geo.osh_city_lonlat()
-        return (round(lon + rng.normal(0, 0.02), 5), round(lat + rng.normal(0, 0.015), 5))
     poly = shapes[code]
     minx, miny, maxx, maxy = poly.bounds
     while True:

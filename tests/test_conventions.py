@@ -60,11 +60,11 @@ def test_every_bundled_file_has_a_catalogue_entry_and_readme(folder):
         assert entry.source and entry.licence and entry.date
 
 
-@pytest.mark.parametrize("name", ["kg_admin1_full.geojson", "kg_admin1_screen.geojson"])
+@pytest.mark.parametrize("name", ["kg_level1_full.geojson", "kg_level1_screen.geojson"])
 def test_boundaries_are_wgs84_with_the_expected_codes(name):
     data = json.loads((ROOT / "geo" / name).read_text(encoding="utf-8"))
     codes = {f["properties"]["iso_3166_2"] for f in data["features"]}
-    assert codes == set(gazetteer.CODES) - {"KG-GO"}  # Osh city is a point, never a polygon
+    assert codes == set(gazetteer.CODES)  # Bishkek and Osh city are real polygons
     assert data.get("crs") is None or "4326" in json.dumps(data["crs"]) or "CRS84" in json.dumps(data["crs"])
     shapes = geo.admin1(name.split("_")[2].split(".")[0])
     assert shapes.is_valid.all()
@@ -77,6 +77,7 @@ def test_screen_boundaries_are_light_and_keep_shared_borders():
 
     screen = geo.admin1("screen")
     assert int(shapely.get_num_coordinates(screen.geometry.values).sum()) <= 10_000
+    assert not (ROOT / "geo" / "kg_admin1_full.geojson").exists()  # Natural Earth only for neighbours
     # No gaps or overlaps between neighbours: the union is as large as the sum of the parts.
     union = shapely.union_all(screen.geometry.values)
     assert abs(union.area - shapely.area(screen.geometry.values).sum()) < 1e-4

@@ -20,11 +20,12 @@ from atlas.draw.compose import Composed, handout
 from atlas.draw.maps import BUBBLE_MAX_PX, bubble_legend_values
 from atlas.draw.views import MAP_TYPES, ViewSpec
 from atlas.errors import UserError
-from atlas.values import datasets, official_table
+from atlas.values import datasets, levels, official_table
 from atlas.values.datasets import DatasetTable
 from atlas.values.indicators import AGGREGATIONS, NORMALISATIONS, _as_text
 from ui import official
 from ui.common import lang, legend, tr
+from ui.levels import level_switch, relief_toggle
 from ui.mapframe import draw, measure
 from ui.state import dataset_table, user_datasets
 
@@ -79,7 +80,7 @@ def seed_from_link() -> None:
         chosen = ViewSpec().dataset
     st.session_state[P + "dataset"] = chosen
     for name in ("column", "aggregation", "normalisation", "map_type", "scheme", "k", "palette", "reverse",
-                 "center", "year", "since", "labels", *TEXT_FIELDS):
+                 "center", "year", "since", "labels", "level", "relief", *TEXT_FIELDS):
         st.session_state[P + name] = getattr(spec, name)
     st.session_state[P + "breaks"] = "; ".join(f"{b:g}" for b in spec.breaks)
     for col, values in spec.filters.items():
@@ -103,6 +104,13 @@ def pick_dataset() -> DatasetTable:
     return dataset_table(key)
 
 
+def level_widgets(table: DatasetTable) -> dict:
+    """Oblasts or rayons, and the relief; a rayon table opens at rayon level."""
+    _seed(P + "level", [1, 2], table.level)
+    st.session_state.setdefault(P + "relief", False)
+    return dict(level=level_switch(P + "level", table.level), relief=relief_toggle(P + "relief"))
+
+
 def official_widgets(table: DatasetTable) -> dict:
     """An official series: one published value per unit and year, so no column or aggregation to
     choose; a year (never "all years": rates are not added up) and the change since an earlier one."""
@@ -121,7 +129,7 @@ def official_widgets(table: DatasetTable) -> dict:
     return dict(column="value", aggregation="sum", normalisation=norm, filters={}, year=year, since=since)
 
 
-def data_widgets(table: DatasetTable) -> dict:
+def data_widgets(table: DatasetTable, level: int = 1) -> dict:
     """Column, aggregation, normalisation, filters and year; returns the ViewSpec fields."""
     _ = tr()
     if table.official is not None:
@@ -135,6 +143,9 @@ def data_widgets(table: DatasetTable) -> dict:
     how = st.selectbox(_("Combine the rows of a region by"), aggs, key=P + "aggregation",
                        format_func=lambda a: _(AGGREGATIONS[a].label))
     norms = list(NORMALISATIONS) if AGGREGATIONS[how].is_total else ["none"]
+    if level == 2:
+        norms = [n for n in norms if n != "per_10k"]
+        st.caption(_(levels.NO_RAYON_POPULATION))
     _seed(P + "normalisation", norms, "per_10k" if "per_10k" in norms else "none")
     norm = st.radio(_("Make regions comparable"), norms, key=P + "normalisation",
                     format_func=lambda n: _(NORMALISATIONS[n].label))
@@ -270,6 +281,12 @@ def downloads(c: Composed) -> None:
     """Handouts are drawn only when asked for, so changing a widget stays fast."""
     _ = tr()
     stamp = c.spec.to_json()
+    if c.spec.level == 2:
+        # the handouts draw the nine units; at rayon level only the table is offered
+        name = export.handout_filename(c.spec.title or c.caption, dt.date.today(), "csv")
+        st.download_button(_("Table by rayon (CSV)"), export.joined_csv(builder.region_table(c)), file_name=name,
+                           mime="text/csv", key=P + "dl_csv2")
+        return
     if st.button(_("Prepare handouts"), key=P + "prepare"):
         today = dt.date.today()
         h = handout(c, _, today.isoformat())

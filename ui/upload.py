@@ -18,9 +18,10 @@ from atlas.draw.compose import compose
 from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
-from atlas.places import gazetteer
-from atlas.values import userdata
+from atlas.places import gazetteer, rayons, units
+from atlas.values import breakdowns, userdata
 from ui.common import lang, legend
+from ui.levels import level_switch
 from ui.mapframe import show_map, static_map
 
 T = Callable[[str], str]
@@ -30,9 +31,9 @@ PARSED = "upload_parsed"  # (content key, overrides) → Upload, this session on
 OVERRIDES = "upload_overrides"  # content key → {option: value}
 FIXES = "upload_fixes"  # content key → {raw value: code or None}
 LAST = "upload_last"  # key of the last dataset built successfully
-_RESET_PREFIXES = ("upload_opt_", "upload_role_", "upload_dup", "upload_swap")
+_RESET_PREFIXES = ("upload_opt_", "upload_role_", "upload_dup", "upload_swap", "upload_filter_")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#!|<>~$])")
-TYPES = ["csv", "tsv", "txt", "xlsx", "geojson", "json", "zip", "gpkg"]
+TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "geojson", "json", "zip", "gpkg"]
 MAX_MB = 50
 _PARSED_KEEP = 4
 
@@ -55,8 +56,9 @@ def inputs(_: T) -> tuple[bytes | str, str, str] | None:
     with left:
         upload = st.file_uploader(
             _("Drop your table or map file here"), type=TYPES, key="upload_file", on_change=_said("file"),
-            help=_("CSV or TXT saved by Excel, an Excel workbook (.xlsx), GeoJSON, a zipped shapefile or "
-                   "GeoPackage, up to {mb} MB. The file stays in this browser session.").format(mb=MAX_MB),
+            help=_("CSV or TXT saved by Excel, an Excel workbook (.xlsx or the older .xls), a LibreOffice "
+                   "sheet (.ods), a JSON table, GeoJSON, a zipped shapefile or GeoPackage, up to {mb} MB. "
+                   "The file stays in this browser session.").format(mb=MAX_MB),
             max_upload_size=MAX_MB)
         st.button(_("Try a sample messy file"), key="upload_sample", on_click=_said("sample"),
                   help=_("A CSV saved by Excel on Windows: Cyrillic code page, semicolons, decimal commas, "
@@ -167,6 +169,8 @@ def roles(up: read.Upload, _: T) -> userdata.Choices:
     if up.kind == "vector" and "lat" not in columns:
         columns += ["lat", "lon"]
     numeric = [c for c in columns if c in up.table and pd.api.types.is_numeric_dtype(up.table[c])]
+    if up.kind == "vector" and "lat" not in up.table:
+        numeric += ["lat", "lon"]  # taken from the shapes: offered even when the layer has number attributes
     none = _("(none)")
 
     def pick(label: str, role: str, value: str | None, options: list) -> str | None:
@@ -183,14 +187,66 @@ def roles(up: read.Upload, _: T) -> userdata.Choices:
         lat = pick(_("Latitude"), "lat", guess.lat_col, numeric or columns)
     with d:
         lon = pick(_("Longitude"), "lon", guess.lon_col, numeric or columns)
-    values = st.multiselect(_("Columns of numbers to map"), numeric, default=[v for v in guess.value_cols
-                            if v in numeric], key="upload_role_values",
+    level, oblast = level_choice(up, guess, region, columns, _)
+    amounts = [c for c in numeric if c in up.table]
+    values = st.multiselect(_("Columns of numbers to map"), amounts, default=[v for v in guess.value_cols
+                            if v in amounts], key="upload_role_values",
                             placeholder=_("Choose columns"))
     series = False
     if wide := userdata.time_series_columns(up):
         series = st.checkbox(_("Read the year columns ({cols}) as one time series").format(
             cols=plain(", ".join(wide))), value=True, key="upload_role_series")
-    return userdata.Choices(region, values, year, lat, lon, series)
+    return userdata.Choices(region, values, year, lat, lon, series, level=level, oblast_col=oblast)
+
+
+def level_choice(up: read.Upload, guess: userdata.Choices, region: str | None, columns: list, _: T
+                 ) -> tuple[int, str | None]:
+    """The level the names were read at (detected, switchable) and, for rayons, the oblast column."""
+    detected = guess.level
+    if region in up.table.columns and region != guess.region_col:
+        detected = rayons.detect_level(up.table[region])
+    said = {1: _("oblasts and cities"), 2: _("rayons and towns")}
+    st.caption(_("The names in “{column}” read as {level}.").format(column=plain(region or ""),
+                                                                       level=said[detected]))
+    level = level_switch("upload_role_level", detected)
+    oblast = None
+    if level == 2:
+        opts = [None, *[c for c in columns if c != region]]
+        oblast = st.selectbox(_("Oblast column (settles names shared by several units)"), opts,
+                              index=opts.index(guess.oblast_col) if guess.oblast_col in opts else 0,
+                              key="upload_role_oblast", format_func=lambda c: _("(none)") if c is None else str(c))
+    return level, oblast
+
+
+_ALL = "\u0000all"  # the filter's "every row" choice, kept apart from any label in a file
+
+
+def filters(up: read.Upload, choices: userdata.Choices, _: T) -> dict:
+    """The filter step of a long table: which breakdown (totals by default) and which year to map."""
+    found = breakdowns.breakdowns(up.table, choices.region_col, choices.year_col,
+                                  {choices.lat_col, choices.lon_col, *choices.value_cols})
+    if not found:
+        return {}
+    st.subheader(_("Which rows to map"))
+    st.caption(_("Each region has several rows (a breakdown such as sex or age). Pick the rows to map; "
+                 "adding them all up would count the same people more than once."))
+    where = {}
+    cols = st.columns(len(found) + (1 if choices.year_col else 0))
+    for col, b in zip(cols, found, strict=False):
+        options = [*b.values, _ALL]
+        with col:
+            pick = st.selectbox(plain(b.column), options, index=0 if b.default is not None else len(options) - 1,
+                                key=f"upload_filter_{b.column}",
+                                format_func=lambda v: _("All rows, added up") if v == _ALL else str(v))
+        where[b.column] = None if pick == _ALL else pick
+    if choices.year_col and choices.year_col in up.table:
+        years = sorted(pd.to_numeric(up.table[choices.year_col], errors="coerce").dropna().unique().tolist())
+        with cols[-1]:
+            pick = st.selectbox(plain(choices.year_col), [_ALL, *years], index=0, key="upload_filter_year",
+                                format_func=lambda v: _("Every year (the map shows one at a time)")
+                                if v == _ALL else f"{v:g}")
+        where[choices.year_col] = None if pick == _ALL else pick
+    return {k: v for k, v in where.items() if v is not None}
 
 
 def _set_fix(key: str, raw: object, widget: str) -> None:
@@ -206,7 +262,10 @@ def fixes_for(key: str) -> dict:
 def region_label(code: str, _: T, lg: str) -> str:
     if code == userdata.NOT_A_REGION:
         return _("Not a region (leave out)")
-    return f"{gazetteer.region_name(code, lg)} ({code})"
+    if code in gazetteer.CODES:
+        return f"{gazetteer.region_name(code, lg)} ({code})"
+    parent = units.parents().get(code, "")
+    return f"{units.unit_name(code, lg)}, {gazetteer.region_name(parent, lg)} ({code})"
 
 
 def fixer(built: userdata.Built, key: str, _: T) -> None:
@@ -216,14 +275,15 @@ def fixer(built: userdata.Built, key: str, _: T) -> None:
         return
     share = m.matched_rows / m.total_rows if m.total_rows else 0.0
     st.progress(share, text=m.summary().render(_))
-    review = userdata.review_rows(m)
+    level = built.table.level
+    review = userdata.review_rows(m, level)
     if review:
         st.caption(_("Choose the region for each value below; the choice applies to every row with "
                      "that value and is remembered in this session."))
     methods = {k: _(v) for k, v in userdata.METHOD_LABELS.items()}
     lg = lang()  # captured now: AppTest (and reruns) call format_func outside this script run
     for item in review:
-        options = userdata.fix_options(item)
+        options = userdata.fix_options(item, level)
         current = userdata.NOT_A_REGION if item.method == "excluded" else item.code
         label = _("“{raw}” — rows: {rows}, {how}").format(raw=plain(item.raw), rows=item.rows,
                                                           how=methods.get(item.method, item.method))
@@ -279,7 +339,7 @@ def result(table, _: T) -> None:
     """The matched table, stored in this session, drawn at once, with a way on to the builder."""
     column = userdata.first_value_column(table)
     spec = ViewSpec(dataset=table.key, column=column, aggregation="sum" if column else "count",
-                    normalisation="none", year=userdata.latest_year(table), lang=lang(),
+                    normalisation="none", year=userdata.latest_year(table), lang=lang(), level=table.level,
                     source=_("Your data") + ": " + str(table.label))
     composed = compose(spec, table, _)
     st.subheader(composed.caption)

@@ -24,11 +24,13 @@ from atlas.draw.compose import Composed, compose
 from atlas.draw.fit import Frame
 from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
-from atlas.i18n import N_, Msg, count_text, plural_msg
+from atlas.i18n import N_, Msg, count_text, fmt_number, plural_msg
 from atlas.places import gazetteer
 from atlas.values import indicators
 from atlas.values.datasets import DatasetTable
 
+#: The column ``atlas.values.userdata`` adds to a table of points: ground elevation in metres.
+ELEVATION_COL = "elevation_m"
 #: Above this many points, dots overlap; the page suggests hexagon bins or a heat map.
 MANY_POINTS = 300
 POINT_TYPES = {"points": "points", "choropleth_points": "points", "hexbin": "hexbin", "heatmap": "heatmap"}
@@ -76,6 +78,10 @@ def point_frame(c: Composed, _: Callable[[str], str] = str) -> pd.DataFrame:
         out["w"] = weight
     else:
         out["tooltip"] = names
+    if ELEVATION_COL in frame.columns:  # uploads with points carry the ground elevation (GEBCO 2023)
+        elev = pd.to_numeric(frame[ELEVATION_COL], errors="coerce")
+        line = elev.map(lambda v: "" if pd.isna(v) else f"{fmt_number(v, c.spec.lang, 0)} {_('m')}")
+        out["tooltip"] = (out["tooltip"].astype("string").fillna("") + "\n" + line).str.strip()
     return out.reset_index(drop=True)
 
 
@@ -87,8 +93,8 @@ def series_by_year(spec: ViewSpec, table: DatasetTable) -> pd.DataFrame | None:
     >>> series_by_year(ViewSpec(), builtin_table("ngo_sample")).index.tolist()[:2]
     [2018, 2019]
     """
-    if not table.year_col:
-        return None
+    if not table.year_col or spec.level == 2 or table.level == 2:
+        return None  # the charts by year are drawn for the nine units only
     frame = indicators.apply_filters(table.frame, spec.filters) if spec.filters else table.frame
     years = pd.to_numeric(frame[table.year_col], errors="coerce")
     rows = {}
@@ -210,9 +216,9 @@ def region_table(c: Composed) -> pd.DataFrame:
     >>> list(region_table(compose(ViewSpec(), builtin_table("ngo_sample"))).columns)[:3]
     ['iso_3166_2', 'name', 'value']
     """
-    codes = list(gazetteer.CODES)
+    codes = list(c.view.values.index)
     return pd.DataFrame({
-        "iso_3166_2": codes, "name": [c.view.names[k] for k in codes],
+        "pcode" if c.spec.level == 2 else "iso_3166_2": codes, "name": [c.view.names[k] for k in codes],
         "value": [None if pd.isna(c.view.values[k]) else float(c.view.values[k]) for k in codes],
         "unit": c.unit, "rows": [int(c.rows.get(k, 0)) for k in codes],
         "few_rows": [bool(c.few_rows.get(k, False)) for k in codes],

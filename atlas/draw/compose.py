@@ -17,8 +17,11 @@ from atlas.draw.mapview import RegionView, region_view
 from atlas.draw.views import ViewSpec, describe
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg, fmt_number, is_count_unit
-from atlas.values import indicators, official_table
+from atlas.values import indicators, levels, official_table
 from atlas.values.datasets import DatasetTable
+
+#: The column that carries each row's unit key when the view's level differs from the table's.
+UNIT_COL = "__unit__"
 
 
 @dataclass
@@ -46,7 +49,17 @@ def _region_values(spec: ViewSpec, table: DatasetTable, frame: pd.DataFrame, yea
     """Aggregate and normalise the rows of one year (all rows when ``year`` is None)."""
     if year is not None and table.year_col:
         frame = frame[pd.to_numeric(frame[table.year_col], errors="coerce") == year]
-    agg = indicators.aggregate(frame, table.region_col, spec.column or None, spec.aggregation)
+    if spec.level == 2 or table.level == 2:
+        # rayons, or a rayon table rolled up to oblasts: rows get their unit key at the view's level
+        codes = levels.codes_at(frame, table, spec.level, spec.aggregation)
+        keyed = frame.assign(**{UNIT_COL: codes.to_numpy()})
+        agg = indicators.aggregate(keyed, UNIT_COL, spec.column or None, spec.aggregation,
+                                   keys=levels.keys(spec.level))
+    else:
+        agg = indicators.aggregate(frame, table.region_col, spec.column or None, spec.aggregation)
+    if spec.level == 2:
+        return agg, levels.normalise2(agg.values, spec.normalisation), Msg(
+            indicators.NORMALISATIONS[spec.normalisation].unit)
     values, unit_msg = indicators.normalise(agg.values, spec.normalisation)
     return agg, values, unit_msg
 
@@ -92,7 +105,8 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
         center = 0.0 if center is None else center
         reference = None if meta is None else meta.national_change(spec.since, year)
     elif center is None and diverging:
-        center = reference if meta is not None else indicators.national_average(agg.values, spec.normalisation)
+        center = (reference if meta is not None else indicators.national_average(agg.values, spec.normalisation)
+                  if spec.level == 1 else float(values.mean()))
     label = table.label if meta is not None else _(table.label)
     source = spec.source or (
         official_table.source_text(meta.series, f"{spec.since}–{year}" if change else str(year), _)
@@ -101,7 +115,8 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
     count_unit = base_unit if spec.normalisation == "none" and not change and is_count_unit(base_unit) else ""
     view = region_view(values, count_unit or unit, spec.lang, _, scheme=spec.scheme, k=spec.k, palette=palette,
                        reverse=spec.reverse, labels=spec.labels, highlight=highlight, source=source,
-                       manual_breaks=list(spec.breaks) or None, center=center)
+                       manual_breaks=list(spec.breaks) or None, center=center, level=spec.level,
+                       relief=spec.relief)
     reference_label = _("average")
     if meta is not None:
         view.average, reference_label = reference, _("Kyrgyzstan")

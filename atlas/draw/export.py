@@ -24,7 +24,7 @@ from shapely.geometry import mapping
 
 from atlas.csvsafe import to_safe_csv
 from atlas.draw.export_html import render_html
-from atlas.draw.export_model import CITY_POINT, Handout, city_lonlat, shapes
+from atlas.draw.export_model import Handout, shapes
 from atlas.draw.export_static import handout_figure, render_pdf, render_png, render_svg
 from atlas.places.gazetteer import CODES
 
@@ -113,10 +113,10 @@ def _properties(h: Handout, code: str) -> dict:
 
 
 def regions_geojson(h: Handout) -> bytes:
-    """The 8 polygons with their values, and Osh city as a Point feature (it has no polygon).
+    """The 9 polygons (Bishkek and Osh city included) with their values.
 
     >>> json.loads(regions_geojson(Handout(title="T")))["features"][-1]["geometry"]["type"]
-    'Point'
+    'MultiPolygon'
     """
     polygons = shapes()
     features = [
@@ -124,8 +124,5 @@ def regions_geojson(h: Handout) -> bytes:
         for code in CODES
         if code in polygons
     ]
-    lon, lat = city_lonlat()
-    point = {"type": "Point", "coordinates": [lon, lat]}
-    features.append({"type": "Feature", "properties": _properties(h, CITY_POINT), "geometry": point})
     collection = {"type": "FeatureCollection", "name": h.title, "features": features}
     return json.dumps(collection, ensure_ascii=False, allow_nan=False).encode("utf-8")

@@ -17,9 +17,10 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from atlas.paths import GEO
+from atlas.places import geo
 from atlas.places.gazetteer import CODES
 
-#: Osh city has no polygon (Natural Earth draws it inside Osh oblast): it is always a symbol.
+#: Osh city's polygon (about 40 km²) is a speck on a handout: a circle is drawn over it too.
 CITY_POINT = "KG-GO"
 #: Equirectangular maps are scaled by the cosine of the country's middle latitude.
 MID_LAT = 41.5
@@ -103,12 +104,15 @@ def _read_geo(name: str) -> list[tuple[dict, BaseGeometry]]:
 
 @lru_cache(maxsize=1)
 def shapes() -> dict[str, BaseGeometry]:
-    """The 8 polygons at full resolution keyed by ISO code (Osh city is not among them).
+    """The 9 COD-AB polygons keyed by ISO code, Bishkek and Osh city included.
 
-    >>> sorted(shapes())[:2]
-    ['KG-B', 'KG-C']
+    The screen file (shared borders kept, about 3.5 km): on an A4 map that is under a millimetre,
+    and the full file (576 KB) would make every HTML handout half a megabyte heavier.
+
+    >>> sorted(shapes())[:3]
+    ['KG-B', 'KG-C', 'KG-GB']
     """
-    return {props["iso_3166_2"]: geom for props, geom in _read_geo("kg_admin1_full.geojson")}
+    return {props["iso_3166_2"]: geom for props, geom in _read_geo("kg_level1_screen.geojson")}
 
 
 @lru_cache(maxsize=1)
@@ -119,13 +123,12 @@ def neighbour_shapes() -> tuple[BaseGeometry, ...]:
 
 @lru_cache(maxsize=1)
 def city_lonlat() -> tuple[float, float]:
-    """Where the Osh city symbol goes.
+    """Where the Osh city symbol goes: inside the city's real polygon.
 
     >>> city_lonlat()
-    (72.7985, 40.5283)
+    (72.7973, 40.5331)
     """
-    (_, point), *_ = _read_geo("osh_city.geojson")
-    return point.x, point.y
+    return geo.city_points()[CITY_POINT]
 
 
 #: Where each unit's name and value are written (lon, lat), placed by hand for these shapes: the

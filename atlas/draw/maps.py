@@ -21,7 +21,7 @@ import pydeck as pdk
 from pydeck.types import String as Text
 
 from atlas.draw import fit as fit_module
-from atlas.draw import labels
+from atlas.draw import labels, lens
 from atlas.draw.fit import PHONE, Frame, View, bounds_of, collection_bounds, fit
 from atlas.places import geo
 
@@ -32,6 +32,8 @@ REGION_LINE = (255, 255, 255, 255)
 HIGHLIGHT_LINE = (20, 20, 20, 255)
 # pydeck turns every plain string property into a JavaScript expression; literals must be wrapped.
 PIXELS = Text("pixels")
+
+
 class CompactDeck(pdk.Deck):
     """A Deck whose JSON has no indentation: the same map in a fifth of the bytes. ``fitted`` is the
     view it opens on (with the canvas height the page should give it); it stays out of the JSON."""
@@ -72,13 +74,15 @@ class RegionStyle:
     labels: bool = True
     highlight: str | None = None
     tooltip_notes: Mapping[str, str] = field(default_factory=dict)  # per code, e.g. "only 2 rows"
+    level: int = 1  # 1: the 9 units keyed by ISO code; 2: the 55 keyed by p-code
+    relief: bool = False  # draw the shaded relief over the fills
 
 
-# The screen files in geo/ are simplified offline by scripts/prepare_geo.py (0.015°, a third of a
-# pixel at the opening zoom, shared borders kept shared); print exports read the full file.
-@lru_cache(maxsize=1)
-def _shapes() -> list[dict]:
-    return json.loads(geo.geojson_text("screen"))["features"]
+# The screen files in geo/ are simplified offline by scripts/prepare_geo_cod.py (0.035°, about a
+# pixel at the opening zoom, shared borders kept shared, both levels drawing the same lines).
+@lru_cache(maxsize=2)
+def _shapes(level: int = 1) -> list[dict]:
+    return json.loads(geo.geojson_text("screen", level))["features"]
 
 
 @lru_cache(maxsize=1)
@@ -107,17 +111,19 @@ def _tooltip(style: RegionStyle, code: str) -> str:
 
 
 def region_layers(style: RegionStyle, view: View | None = None) -> list[pdk.Layer]:
-    """The polygon layer of 7 oblasts + Bishkek, Osh city's own symbol, and optional labels."""
+    """The unit polygons at ``style.level``, the lakes as water, the relief when asked, a symbol at
+    each city (a 40 km² polygon is a few pixels at country zoom), and labels when asked."""
+    key = "pcode" if style.level == 2 else "iso_3166_2"
     features = []
-    for feature in _shapes():
-        code = feature["properties"]["iso_3166_2"]
+    for feature in _shapes(style.level):
+        code = feature["properties"][key]
         color = style.colors.get(code)
         line = HIGHLIGHT_LINE if code == style.highlight else REGION_LINE if color else NO_DATA_LINE
+        width = 3 if code == style.highlight else (1.5 if color else 2) / style.level
         features.append({
             "type": "Feature",
             "geometry": feature["geometry"],
-            "properties": {"code": code, "fill": hex_to_rgba(color), "line": list(line),
-                           "width": 3 if code == style.highlight else 1.5 if color else 2,
+            "properties": {"code": code, "fill": hex_to_rgba(color), "line": list(line), "width": width,
                            "tooltip": _tooltip(style, code)},
         })
     regions = pdk.Layer(
@@ -127,17 +133,17 @@ def region_layers(style: RegionStyle, view: View | None = None) -> list[pdk.Laye
         get_line_color="properties.line", get_line_width="properties.width",
         line_width_units=PIXELS,
     )
-    lon, lat = geo.osh_city_lonlat()
-    osh = pdk.Layer(
-        "ScatterplotLayer",
-        [{"code": "KG-GO", "position": [lon, lat], "fill": hex_to_rgba(style.colors.get("KG-GO")),
-          "tooltip": _tooltip(style, "KG-GO")}],
-        id="osh-city", pickable=True, stroked=True, filled=True, radius_units=PIXELS,
-        get_radius=11, get_position="position", get_fill_color="fill",
-        get_line_color=list(HIGHLIGHT_LINE if style.highlight == "KG-GO" else (40, 40, 40, 255)),
-        line_width_units=PIXELS, get_line_width=2.5,
-    )
-    return [regions, osh, *(label_layers(style, view) if style.labels else [])]
+    cities = lens.city_layer([
+        {"code": code, "position": [lon, lat], "fill": hex_to_rgba(style.colors.get(code)),
+         "line": list(HIGHLIGHT_LINE if style.highlight == code else (40, 40, 40, 255)),
+         "tooltip": _tooltip(style, code)}
+        for code, (lon, lat) in lens.city_points(style.level).items()
+    ])
+    layers = [regions, lens.lakes_layer(), *([lens.relief_layer()] if style.relief else []), cities]
+    # 55 names cannot be read at country zoom: at level 2 the tooltips and the ranking name the units.
+    if style.labels and style.level == 1:
+        layers.extend(label_layers(style, view))
+    return layers
 
 
 def country_view(frame: Frame | None = None) -> View:
@@ -151,22 +157,24 @@ def country_view(frame: Frame | None = None) -> View:
 
 @lru_cache(maxsize=1)
 def _country_bounds() -> tuple[float, float, float, float]:
-    return bounds_of(f["geometry"] for f in _shapes())
+    return bounds_of(f["geometry"] for f in _shapes(1))
 
 
 def label_layers(style: RegionStyle, view: View | None = None) -> list[pdk.Layer]:
-    """Region names (and values, where room is left) as text with a pale halo, placed by
-    ``atlas.draw.labels`` so that no two overlap in ``view``; the cities' labels on leader lines."""
+    """Unit names (and values, where room is left) as text with a pale halo, placed by
+    ``atlas.draw.labels`` so that no two overlap in ``view``; the cities' labels beside their
+    symbols on leader lines. (At level 2, 55 names cannot be read at country zoom: no labels.)"""
     view = view or country_view()
-    names = {code: style.names.get(code, code) for code in geo.label_points()}
+    anchors = {**geo.label_points(style.level), **lens.city_points(style.level)}
+    names = {code: style.names.get(code, code) for code in anchors}
     size = labels.font_px(view.width)
-    placed = labels.place(geo.label_points(), names, style.value_texts, view, size=size)
+    placed = labels.place(anchors, names, style.value_texts, view, size=size)
     rows, lines = [], []
     for label in placed:
         lon, lat = view.unproject(label.box.x, label.box.y)
         rows.append({"position": [round(lon, COORD_DECIMALS), round(lat, COORD_DECIMALS)], "text": label.text})
         if label.leader_from:
-            lines.append({"from": list(geo.label_points()[label.code]), "to": rows[-1]["position"]})
+            lines.append({"from": list(anchors[label.code]), "to": rows[-1]["position"]})
     leaders = pdk.Layer("LineLayer", lines, id="leaders", get_source_position="from", get_target_position="to",
                         get_color=[40, 40, 40, 230], get_width=1.2, width_units=PIXELS, pickable=False)
     text = pdk.Layer(
@@ -186,12 +194,14 @@ def region_deck(style: RegionStyle, extra_layers: Sequence[pdk.Layer] = (), fram
     """The whole offline map: neighbours, regions, Osh city, labels, and any extra layers on top.
 
     >>> style = RegionStyle(colors={"KG-N": "#336699"}, names={"KG-N": "Naryn"}, value_texts={})
-    >>> len(region_deck(style).layers)
-    6
+    >>> [layer.id for layer in region_deck(style).layers]
+    ['sea', 'neighbours', 'regions', 'lakes', 'cities', 'leaders', 'labels']
     """
     view = country_view(frame)
     layers = region_layers(style, view)
-    return _deck([_neighbour_layer(), *layers[:2], *extra_layers, *layers[2:]], view)
+    top = [layer for layer in layers if layer.id in ("leaders", "labels")]
+    base = [layer for layer in layers if layer.id not in ("leaders", "labels")]
+    return _deck([_neighbour_layer(), *base, *extra_layers, *top], view)
 
 
 def points_layer(points: pd.DataFrame, color: str = "#c0392b") -> pdk.Layer:
@@ -250,9 +260,10 @@ def bubble_legend_values(values: pd.Series, n: int = 3) -> list[float]:
 def bubble_layer(style: RegionStyle, values: pd.Series, max_px: float = BUBBLE_MAX_PX) -> pdk.Layer:
     """Circles at each unit's label point, area ∝ value; units without data get a small hollow
     dark ring, so "no data" never looks like "zero"."""
-    radius = bubble_radius(values.reindex(list(geo.label_points())), max_px)
+    anchors = geo.label_points(style.level)
+    radius = bubble_radius(values.reindex(list(anchors)), max_px)
     rows = []
-    for code, (lon, lat) in geo.label_points().items():
+    for code, (lon, lat) in anchors.items():
         r = radius.get(code)
         missing = r is None or pd.isna(r)
         rows.append({
@@ -281,9 +292,10 @@ def bubble_deck(style: RegionStyle, values: pd.Series, frame: Frame | None = Non
     """
     pale = {code: NEUTRAL_FILL if pd.notna(values.get(code)) else None for code in style.colors}
     base = dataclasses.replace(style, colors=pale)
+    layers = [_neighbour_layer(), *region_layers(dataclasses.replace(base, labels=False))[:2],
+              bubble_layer(style, values)]
     view = country_view(frame)
-    layers = [_neighbour_layer(), region_layers(base)[0], bubble_layer(style, values)]
-    if style.labels:
+    if style.labels and style.level == 1:
         layers.extend(label_layers(style, view))
     return _deck(layers, view)
 
@@ -362,8 +374,9 @@ def points_deck(style: RegionStyle, points: pd.DataFrame, kind: str = "points",
     if choropleth:
         return region_deck(base, [point_layer(points, kind, colors)], frame)
     view = country_view(frame)
-    layers = [_neighbour_layer(), region_layers(base)[0], point_layer(points, kind, colors)]
-    if style.labels:
+    layers = [_neighbour_layer(), *region_layers(dataclasses.replace(base, labels=False))[:2],
+              point_layer(points, kind, colors)]
+    if style.labels and style.level == 1:
         layers.extend(label_layers(dataclasses.replace(style, value_texts={}), view))
     return _deck(layers, view)
 

@@ -18,7 +18,7 @@ from atlas.draw.classify import Classes, classify
 from atlas.draw.fit import Frame
 from atlas.draw.maps import CompactDeck, RegionStyle, region_deck
 from atlas.i18n import N_, count_text, fmt_number, is_count_unit
-from atlas.places import gazetteer
+from atlas.values import levels
 
 
 @dataclass
@@ -62,18 +62,22 @@ def region_view(
     source: str = "",
     manual_breaks: list[float] | None = None,
     center: float | None = None,
+    level: int = 1,
+    relief: bool = False,
 ) -> RegionView:
-    """Classify ``values`` (by ISO code) and describe the result in language ``lang``.
+    """Classify ``values`` (by ISO code, or by p-code at ``level`` 2) and describe them in ``lang``.
+
+    ``relief`` draws the shaded relief over the fills (the mountain lens).
 
     >>> v = pd.Series({"KG-N": 10.0, "KG-T": 20.0, "KG-B": 0.0})
     >>> view = region_view(v, "projects", "en", k=3)
     >>> view.value_texts["KG-C"], view.style.colors["KG-C"] is None
     ('', True)
     """
-    values = values.reindex(list(gazetteer.CODES)).astype(float)
+    values = values.reindex(levels.keys(level)).astype(float)
     classes = classify(values, scheme=scheme, k=k, palette=palette, reverse=reverse,
                        manual_breaks=manual_breaks, center=center)
-    names = {code: gazetteer.region_name(code, lang) for code in gazetteer.CODES}
+    names = levels.names(level, lang)
 
     def fmt(x: float) -> str:
         return fmt_number(x, lang)
@@ -93,7 +97,7 @@ def region_view(
     extra = (_("Source") + ": " + source,) if source else ()
     style = RegionStyle(colors=colors, names=names,
                         value_texts={c: t or _("No data") for c, t in value_texts.items()},
-                        tooltip_extra=extra, labels=labels, highlight=highlight)
+                        tooltip_extra=extra, labels=labels, highlight=highlight, level=level, relief=relief)
     decimals = legend_decimals([classes.lower, *classes.bins])
     legend = [(e.color, e.label, e.count) for e in classes.legend(lambda x: fmt_number(x, lang, decimals))]
     missing = int(values.isna().sum())

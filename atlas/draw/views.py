@@ -68,6 +68,8 @@ class ViewSpec:
     year: int | None = None
     since: int | None = None  # a year: the map shows the change from it to ``year``
     labels: bool = True
+    level: int = 1  # 1: oblasts and the two cities (ISO codes); 2: rayons and towns (p-codes)
+    relief: bool = False  # the shaded relief over the map (the mountain lens)
     title: str = ""
     subtitle: str = ""
     note: str = ""
@@ -320,6 +322,8 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("year", "y", _parse_optional_int(1900, 2100), lambda y: "" if y is None else str(y)),
     _Field("since", "sn", _parse_optional_int(1900, 2100), lambda y: "" if y is None else str(y)),
     _Field("labels", "lb", _parse_bool, lambda b: "1" if b else "0"),
+    _Field("level", "lv", _parse_int(1, 2), str),
+    _Field("relief", "rl", _parse_bool, lambda b: "1" if b else "0"),
     _Field("title", "t", _text("title"), str),
     _Field("subtitle", "st", _text("subtitle"), str),
     _Field("note", "no", _text("note", multiline=True), str),

@@ -7,16 +7,15 @@ Public API:
   the rows that need attention. ``PointsResult.swap()`` returns the result with the swapped rows'
   latitude and longitude exchanged (the page offers it; nothing is swapped silently).
 
-Rule for Osh city: the bundled boundaries (geo/kg_admin1_full.geojson, 8 polygons) draw Osh city
-inside the Osh oblast polygon, and KG-GO has only a centre point (geo/osh_city.geojson). A point
-within ``OSH_RADIUS_KM`` = 7.6 km of that centre — the radius of a circle with Osh city's area,
-182.5 km² — is given KG-GO; ``OSH_RULE`` says so to the user.
+Both levels use the official COD-AB polygons at full resolution (geo/kg_level1_full.geojson,
+geo/kg_level2_full.geojson), Bishkek and Osh city included: the 7.6 km circle that stood in for
+Osh city while the boundaries had no polygon for it is gone. ``PointsResult.rayons`` gives the
+level-2 p-code per row and ``PointsResult.elevations()`` the ground elevation (GEBCO 2023).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,62 +23,42 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from atlas.i18n import N_, Msg, plural_msg
+from atlas.i18n import Msg, plural_msg
 from atlas.paths import GEO
+from atlas.places import units
 
-OSH_AREA_KM2 = 182.5
-OSH_RADIUS_KM = round(math.sqrt(OSH_AREA_KM2 / math.pi), 1)
-OSH_RULE = Msg(
-    N_(
-        "Points within {km} km of Osh city centre (a circle with the city's area, {area} km²) are counted "
-        "as Osh city; the map has no boundary for the city."
-    ),
-    {"km": OSH_RADIUS_KM, "area": OSH_AREA_KM2},
-)
-_EARTH_KM = 6371.0088
+_KEYS = {1: "iso_3166_2", 2: "pcode"}
 
 
-@lru_cache(maxsize=1)
-def _polygons() -> tuple[list[str], list]:
-    """The 8 boundary polygons (prepared for fast tests) and their ISO codes."""
-    data = json.loads((GEO / "kg_admin1_full.geojson").read_text(encoding="utf-8"))
+@lru_cache(maxsize=2)
+def _polygons(level: int = 1) -> tuple[list[str], list]:
+    """The polygons of one level at full resolution (prepared for fast tests) and their keys."""
+    data = json.loads((GEO / f"kg_level{level}_full.geojson").read_text(encoding="utf-8"))
     codes, geoms = [], []
     for feat in data["features"]:
         geom = shapely.geometry.shape(feat["geometry"])
         shapely.prepare(geom)
-        codes.append(feat["properties"]["iso_3166_2"])
+        codes.append(feat["properties"][_KEYS[level]])
         geoms.append(geom)
     return codes, geoms
 
 
-@lru_cache(maxsize=1)
-def _osh_centre() -> tuple[float, float]:
-    """(lon, lat) of Osh city from geo/osh_city.geojson."""
-    data = json.loads((GEO / "osh_city.geojson").read_text(encoding="utf-8"))
-    lon, lat = data["features"][0]["geometry"]["coordinates"][:2]
-    return float(lon), float(lat)
-
-
-def _km_to_osh(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Great-circle distance (haversine) from each point to Osh city centre."""
-    clon, clat = np.radians(_osh_centre())
-    la, lo = np.radians(lat), np.radians(lon)
-    h = np.sin((la - clat) / 2) ** 2 + np.cos(la) * np.cos(clat) * np.sin((lo - clon) / 2) ** 2
-    return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-
-
-def codes_for(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Region code per point (object array, None outside), Osh city by the radius rule.
+def codes_for(lon: np.ndarray, lat: np.ndarray, level: int = 1) -> np.ndarray:
+    """Unit key per point (object array, None outside): ISO code at level 1, p-code at level 2.
 
     >>> list(codes_for(np.array([74.6, 72.80, 10.0]), np.array([42.87, 40.53, 10.0])))
-    ['KG-C', 'KG-GO', None]
+    ['KG-GB', 'KG-GO', None]
     """
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     out = np.full(len(lon), None, dtype=object)
-    for code, geom in zip(*_polygons(), strict=True):
-        hit = shapely.contains_xy(geom, lon, lat) & (out == None)  # noqa: E711 (elementwise)
-        out[hit] = code
-    near_osh = _km_to_osh(lon, lat) <= OSH_RADIUS_KM
-    out[near_osh] = "KG-GO"
+    # a bounding-box test first: most points of a file lie in a few units
+    for code, geom in zip(*_polygons(level), strict=True):
+        x0, y0, x1, y1 = geom.bounds
+        box = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1) & (out == None)  # noqa: E711
+        if box.any():
+            idx = np.flatnonzero(box)
+            hit = shapely.contains_xy(geom, lon[idx], lat[idx])
+            out[idx[hit]] = code
     return out
 
 
@@ -91,6 +70,7 @@ class PointsResult:
     lon: pd.Series
     status: pd.Series
     codes: pd.Series
+    rayons: pd.Series | None = None
 
     def counts(self) -> dict[str, int]:
         """Counts of inside, outside, swapped and blank rows.
@@ -109,7 +89,7 @@ class PointsResult:
     def messages(self) -> list[Msg]:
         """What the user should be told about points that were not placed."""
         c = self.counts()
-        out = [OSH_RULE] if (self.codes == "KG-GO").any() else []
+        out: list[Msg] = []
         if c["swapped"]:
             out.append(
                 plural_msg(
@@ -126,6 +106,16 @@ class PointsResult:
         if c["blank"]:
             out.append(plural_msg("{n} row has no coordinates.", "{n} rows have no coordinates.", c["blank"]))
         return out
+
+    def elevations(self) -> pd.Series:
+        """Ground elevation in metres per row (GEBCO 2023), NaN where the point is not in Kyrgyzstan.
+
+        >>> locate_points(pd.Series([42.87]), pd.Series([74.59])).elevations().round(-2).tolist()
+        [800.0]
+        """
+        values = [units.elevation_at(x, y) if s == "inside" else None
+                  for x, y, s in zip(self.lon, self.lat, self.status, strict=True)]
+        return pd.Series(values, index=self.lat.index, dtype=float, name="elevation_m")
 
     def swap(self) -> PointsResult:
         """The same points with the swapped rows corrected (their lat/lon exchanged)."""
@@ -148,6 +138,9 @@ def locate_points(lat: pd.Series, lon: pd.Series) -> PointsResult:
     codes = codes_for(np.nan_to_num(x, nan=0.0), np.nan_to_num(y, nan=0.0))
     codes[blank] = None
     inside = codes != None  # noqa: E711
+    rayons = np.full(len(x), None, dtype=object)
+    if inside.any():
+        rayons[inside] = codes_for(x[inside], y[inside], level=2)
     rest = ~inside & ~blank
     swapped = np.zeros(len(x), dtype=bool)
     if rest.any():
@@ -158,4 +151,5 @@ def locate_points(lat: pd.Series, lon: pd.Series) -> PointsResult:
         lon=lo,
         status=pd.Series(status, index=la.index),
         codes=pd.Series(codes, index=la.index, dtype=object),
+        rayons=pd.Series(rayons, index=la.index, dtype=object),
     )

@@ -11,6 +11,7 @@ from atlas.errors import UserError
 from atlas.i18n import N_, Msg, plural_msg
 from atlas.places import regions
 from atlas.read import safety
+from atlas.read.labels import clean_labels
 from atlas.read.model import NUM_SPACES, TOTAL_HINT, ReadOptions, ReadReport
 
 
@@ -61,12 +62,15 @@ def clean_table(df: pd.DataFrame, first_line: int, decimal: str, opts: ReadOptio
     blank = _blank_rows(df)
     keep = ~blank
     texty = [c for c in df.columns if is_texty(df[c])]
+    seen: dict = {}  # distinct values already computed, reused by the footnote check
     if opts.drop_totals:
-        for col in texty[:3]:
-            uniq = pd.Series(df[col].unique()).dropna()
+        for col in [c for c in texty if _holds_text(df[c])][:3]:
+            uniq = seen[col] = pd.Series(df[col].unique()).dropna()
             # a vectorised first-word filter keeps is_total off thousands of dates and names
             maybe = uniq[uniq.astype(str).str.contains(TOTAL_HINT, regex=True)]
             totals = [v for v in maybe if regions.is_total(v)]
+            if totals and _breakdown_total(df[col], uniq, totals):
+                continue  # "Всего" beside "мужчины"/"женщины": a breakdown's total, kept for the filter step
             if totals:
                 hit = df[col].isin(totals) & keep
                 _drop(report, df[hit], "total row")
@@ -81,6 +85,7 @@ def clean_table(df: pd.DataFrame, first_line: int, decimal: str, opts: ReadOptio
         df[col] = _maybe_numeric(df[col], decimal, report)
     if df.empty:
         raise UserError(Msg(N_("The file has a header (line {line}) but no data rows."), {"line": first_line - 1}))
+    df, _ = clean_labels(df, report, seen)
     report.messages.insert(0, Msg(N_("Read {rows} rows and {cols} columns."), {"rows": len(df), "cols": df.shape[1]}))
     if report.dropped:
         report.messages.append(
@@ -91,6 +96,29 @@ def clean_table(df: pd.DataFrame, first_line: int, decimal: str, opts: ReadOptio
             )
         )
     return df.reset_index(drop=True)
+
+
+def _holds_text(col: pd.Series) -> bool:
+    """True when the column's first values are text (an object column of dates holds no "Итого")."""
+    if pd.api.types.is_string_dtype(col) and not pd.api.types.is_object_dtype(col):
+        return True
+    head = col.iloc[:50].dropna()
+    return bool(len(head)) and any(isinstance(v, str) for v in head)
+
+
+def _breakdown_total(col: pd.Series, uniq: pd.Series, totals: list) -> bool:
+    """True when the total label repeats in a short list of labels that are not regions (sex, age,
+    area type): each block of the long table has its own total row, which is data, not a footer.
+
+    >>> _breakdown_total(pd.Series(["Всего", "муж", "Всего", "муж"]), pd.Series(["Всего", "муж"]), ["Всего"])
+    True
+    """
+    if len(uniq) > 30 or len(uniq) <= len(totals):
+        return False
+    if int(col.isin(totals).sum()) < 2:
+        return False
+    others = [v for v in uniq if v not in totals]
+    return not any(regions.match_value(v).method in ("code", "alias", "ambiguous") for v in others)
 
 
 def _blank_rows(df: pd.DataFrame) -> pd.Series:

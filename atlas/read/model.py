@@ -21,6 +21,10 @@ LAT_NAMES = re.compile(r"^(lat|latitude|широта|кеңдик|y)$", re.I)
 LON_NAMES = re.compile(r"^(lon|lng|long|longitude|долгота|узундук|x)$", re.I)
 YEAR_NAMES = re.compile(r"^(year|год|жыл|yil|god|период|period)$", re.I)
 TOTAL_HINT = r"(?i)^\W*(?:всего|итого|бардыгы|баары|жыйынтык|total|grand|кыргыз|kyrgyz|по респ|республика|кр\b)"
+ID_NAMES = re.compile(
+    r"(?i)(^|[\s_:.\-])(id|fid|gid|uid|oid|osm_id|objectid|object_id|ogc_fid|fid_\d+|code|codes|pcode|p_code"
+    r"|iso|hasc|soate|soato|okato|код|коду|kod|шифр|№|номер)($|[\s_:.\-]|\d)"
+    r"|^(id|fid|osm_?id|objectid|pcode|adm\d_pcode)$|_id$|^№")
 DATE_NAMES = re.compile(r"(date|дата|күн|kun)", re.I)
 
 

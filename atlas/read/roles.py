@@ -6,7 +6,7 @@ import pandas as pd
 
 from atlas.places import regions
 from atlas.read.clean import is_texty
-from atlas.read.model import DATE_NAMES, LAT_NAMES, LON_NAMES, YEAR_NAMES, YEAR_RX, ColumnRoles
+from atlas.read.model import DATE_NAMES, ID_NAMES, LAT_NAMES, LON_NAMES, YEAR_NAMES, YEAR_RX, ColumnRoles
 
 # --------------------------------------------------------------------------- roles
 
@@ -40,8 +40,18 @@ def detect_roles(df: pd.DataFrame) -> ColumnRoles:
     if len(roles.wide_years) < 2:
         roles.wide_years = []
     skip = {roles.code, roles.lat, roles.lon, roles.year, roles.region}
-    roles.values = [c for c in numeric if c not in skip]
+    roles.values = [c for c in numeric if c not in skip and not is_id_like(c, df[c])]
     return roles
+
+
+def is_id_like(name: object, col: pd.Series | None = None) -> bool:
+    """An identifier or a code, never a value to add up: ``id``, ``fid``, ``osm_id``, ``objectid``,
+    ``код``, ``soate``… (judged by the name: a column of 1, 2, 3… may well be counts).
+
+    >>> is_id_like("osm_id"), is_id_like("OBJECTID"), is_id_like("Код СОАТЕ"), is_id_like("Школы")
+    (True, True, True, False)
+    """
+    return bool(ID_NAMES.search(str(name).strip()))
 
 
 def _code_column(df: pd.DataFrame, cols: list) -> str | None:

@@ -5,7 +5,7 @@ Public API:
 - ``content_key(data) -> str``: full sha256 of the bytes, the cache key of one upload (uploads are
   private to a session; never key a cache by file name).
 - ``sniff(data) -> str``: what the bytes really are, from magic bytes, not the extension:
-  ``"zip"``, ``"xlsx"``, ``"gpkg"``, ``"json"``, ``"text"``; known binaries that we refuse raise.
+  ``"zip"``, ``"xls"`` (OLE2), ``"gpkg"``, ``"json"``, ``"text"``; known binaries that we refuse raise.
 - ``open_zip(data) -> zipfile.ZipFile``: an in-memory zip whose declared sizes passed the caps.
 - ``read_member(zf, info) -> bytes``: a member's bytes, counting what really comes out.
 - ``check_size(data)``, ``check_rows(n)``, ``check_vertices(n)``: the limits below.
@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
@@ -31,12 +32,13 @@ MAX_VERTICES = 5_000_000
 MAX_UNZIPPED = 400 * 1024 * 1024
 MAX_RATIO = 200
 MAX_MEMBERS = 2_000
+#: The header of an OLE2 compound file: old Excel (.xls), but also old Word (.doc).
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Magic numbers of files people upload by mistake (or on purpose): refused with a clear message.
 _REFUSED: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "a Linux program"),
     (b"MZ", "a Windows program"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls or Word .doc file"),
     (b"%PDF", "a PDF document"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"Rar!", "a RAR archive"),
@@ -109,6 +111,8 @@ def sniff(data: bytes) -> str:
         return "zip"
     if data.startswith(b"SQLite format 3\x00"):
         return "gpkg"
+    if data.startswith(OLE2):
+        return "xls"
     for magic, what in _REFUSED:
         if data.startswith(magic):
             raise UserError(
@@ -118,11 +122,21 @@ def sniff(data: bytes) -> str:
                 )
             )
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"{"):
+    if head.startswith(b"{") or (head.startswith(b"[") and _json_array(head)):
         return "json"
     if b"\x00" in data[:4096] and not _looks_utf16(data):
         raise UserError(Msg(N_("This file is binary data, not a table or a map file; it was not opened.")))
     return "text"
+
+
+def _json_array(head: bytes) -> bool:
+    """A ``[`` that opens a JSON array (of records, rows or values), not a CSV header like ``[id];name``.
+
+    >>> _json_array(b'[["id_1", "name"], [1, "a"]]'), _json_array(b'[id];name')
+    (True, False)
+    """
+    rest = head[1:].lstrip(b" \t\r\n")
+    return not rest or rest[:1] in b'{["-0123456789]' or rest.startswith((b"true", b"false", b"null"))
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -145,7 +159,7 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
         raise UserError(Msg(N_("The zip file is damaged and cannot be opened."))) from exc
     if len(infos) > MAX_MEMBERS:
         raise UserError(
@@ -187,6 +201,7 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
                 out.write(chunk)
                 if out.tell() > limit:
                     raise UserError(_bomb_msg())
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError, zlib.error) as exc:
+        # a damaged member fails only when read: bad offsets (negative seek), broken deflate, odd versions
         raise UserError(Msg(N_("The zip file is damaged and cannot be opened."))) from exc
     return out.getvalue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -11,6 +13,8 @@ import pandas as pd
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
 from atlas.read import safety
+from atlas.read.clean import unique_names
+from atlas.read.locate import is_point_layer
 from atlas.read.model import ENCODINGS, Guess, ReadOptions, ReadReport, Upload
 from atlas.read.roles import detect_roles
 
@@ -73,11 +77,21 @@ def _read_vector_file(path: Path, opts: ReadOptions) -> Upload:
     except UserError:
         raise
     except Exception as exc:  # GDAL errors come in many types; the user needs one message
-        raise UserError(Msg(N_("The map file could not be read: {detail}"), {"detail": str(exc)[:200]})) from exc
+        detail = scrub_paths(str(exc), path.parent)[:200]
+        raise UserError(Msg(N_("The map file could not be read: {detail}"), {"detail": detail})) from exc
     report.guesses["sheet"] = Guess(layer, layers, "first layer")
     if path.suffix == ".shp":
         report.guesses["encoding"] = Guess(enc or info.get("encoding") or "", list(ENCODINGS), ".cpg file or chosen")
     safety.check_vertices(int(shapely.get_num_coordinates(gdf.geometry.values).sum()))
+    names = [str(c) for c in gdf.columns]
+    if len(set(names)) < len(names):  # a damaged .dbf can name two fields alike
+        geo = gdf.geometry.name
+        gdf.columns = [c if c == geo else n for c, n in zip(names, unique_names(names), strict=True)]
+        gdf = gdf.set_geometry(geo)
+    for col in [c for c in gdf.columns if c != "geometry" and pd.api.types.is_object_dtype(gdf[c])]:
+        nested = gdf[col].map(lambda v: isinstance(v, (dict, list)))
+        if nested.any():  # GeoJSON properties holding objects or lists: shown as their JSON text
+            gdf[col] = gdf[col].where(~nested, gdf[col].map(lambda v: json.dumps(v, ensure_ascii=False)[:500]))
     gdf = _to_wgs84(gdf, report)
     if gdf.empty:
         raise UserError(Msg(N_("The map file has no features.")))
@@ -88,7 +102,28 @@ def _read_vector_file(path: Path, opts: ReadOptions) -> Upload:
             {"rows": len(gdf), "types": ", ".join(sorted(set(gdf.geom_type.dropna())))},
         ),
     )
-    return Upload(gdf, "vector", report, layers, detect_roles(pd.DataFrame(gdf.drop(columns="geometry"))))
+    roles = detect_roles(pd.DataFrame(gdf.drop(columns="geometry")))
+    if is_point_layer(gdf):
+        # a point lies where its coordinates say: an attribute such as addr:city is not its unit
+        roles.region = roles.code = None
+        report.messages.append(Msg(N_("The points are placed in the regions by their coordinates and counted "
+                                      "per region; choose a column of numbers to add them up instead.")))
+    return Upload(gdf, "vector", report, layers, roles)
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^/\\\s'\":]+)+[/\\]([^/\\\s'\":]+)")
+
+
+def scrub_paths(text: str, folder: Path | None = None) -> str:
+    """A parser's message without any server path: the private folder and every absolute path
+    are cut down to the bare file name.
+
+    >>> scrub_paths("'/tmp/atlas-x1/upload.geojson' not recognized as a supported file format")
+    "'upload.geojson' not recognized as a supported file format"
+    """
+    if folder is not None:
+        text = text.replace(str(folder) + "/", "").replace(str(folder), "")
+    return _PATH.sub(r"\1", text)
 
 
 def _gdal_encoding(name: str) -> str:

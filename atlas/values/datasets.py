@@ -15,7 +15,8 @@ import pandas as pd
 
 from atlas.i18n import N_
 from atlas.paths import DATA
-from atlas.places import gazetteer
+from atlas.places import gazetteer, units
+from atlas.values import levels
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,18 @@ class Indicator:
     dataset: str
     compute: Callable[[], pd.Series]  # values indexed by gazetteer.CODES, NaN = no data
     note: str = ""  # msgid: what is missing and why
+    compute2: Callable[[], pd.Series] | None = None  # by level-2 p-code; None: not at rayon level
+    note2: str = ""  # msgid: why there is no rayon-level value, or what to know about it
+
+    def values(self, level: int = 1) -> pd.Series:
+        """Values at ``level``; at level 2 without ``compute2`` every unit has no data (NaN).
+
+        >>> indicator("population").values(2).isna().all()
+        True
+        """
+        if level == 2:
+            return self.compute2() if self.compute2 else pd.Series(float("nan"), index=levels.keys(2))
+        return self.compute()
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +74,19 @@ def _by_region(series: pd.Series) -> pd.Series:
 def _density() -> pd.Series:
     table = gazetteer.regions()
     return _by_region(table["population"] / table["area_km2"])
+
+
+def _ngo2(column: str | None = None) -> Callable[[], pd.Series]:
+    # the sample's rows carry coordinates: each project is placed in its rayon by its point
+    def compute() -> pd.Series:
+        table = ngo_projects()
+        return levels.sum_points(table["lon"], table["lat"], table[column] if column else None, 2)
+
+    return compute
+
+
+def _elev(column: str, level: int) -> Callable[[], pd.Series]:
+    return lambda: levels.elevation(column, level)
 
 
 def _ngo(column: str | None) -> Callable[[], pd.Series]:
@@ -95,6 +121,26 @@ DATASETS: dict[str, Dataset] = {
         ngo_projects,
         N_("illustrative sample, not real data"),
     ),
+    "elevation": Dataset(
+        "elevation",
+        N_("Elevation by unit"),
+        levels.ELEVATION_SOURCE,
+        N_("Public domain"),
+        "2023",
+        False,
+        lambda: units.elevation_stats(1).reset_index(),
+        N_("GEBCO 2023, public domain"),
+    ),
+    "elevation_rayons": Dataset(
+        "elevation_rayons",
+        N_("Elevation by rayon and town"),
+        levels.ELEVATION_SOURCE,
+        N_("Public domain"),
+        "2023",
+        False,
+        lambda: units.elevation_stats(2).reset_index(),
+        N_("GEBCO 2023, public domain"),
+    ),
     "ngo_register": Dataset(
         "ngo_register",
         N_("NGO activity register (entered live by the organisations)"),
@@ -110,27 +156,38 @@ DATASETS: dict[str, Dataset] = {
 INDICATORS: dict[str, Indicator] = {
     "population": Indicator(
         "population", N_("Population"), N_("people"), "regions",
-        lambda: _by_region(gazetteer.regions()["population"]),
+        lambda: _by_region(gazetteer.regions()["population"]), note2=levels.NO_RAYON_POPULATION,
     ),
     "area": Indicator(
         "area", N_("Area"), N_("km²"), "regions",
         lambda: _by_region(gazetteer.regions()["area_km2"]),
         N_("Bishkek's area is left empty: the sources give 127 to 386 km²."),
+        levels.level2_area,
+        N_("Rayon areas are measured on the COD-AB polygons (data/units_level2.csv)."),
     ),
     "density": Indicator(
         "density", N_("Population density"), N_("people per km²"), "regions", _density,
-        N_("No density for Bishkek, because its area is unknown."),
+        N_("No density for Bishkek, because its area is unknown."), note2=levels.NO_RAYON_POPULATION,
     ),
     "ngo_projects": Indicator(
-        "ngo_projects", N_("NGO projects (sample)"), N_("projects"), "ngo_sample", _ngo(None),
+        "ngo_projects", N_("NGO projects (sample)"), N_("projects"), "ngo_sample", _ngo(None), compute2=_ngo2(),
     ),
     "ngo_beneficiaries": Indicator(
         "ngo_beneficiaries", N_("NGO project beneficiaries (sample)"), N_("people"), "ngo_sample",
-        _ngo("beneficiaries"),
+        _ngo("beneficiaries"), compute2=_ngo2("beneficiaries"),
     ),
     "ngo_budget": Indicator(
         "ngo_budget", N_("NGO project budgets (sample)"), N_("som"), "ngo_sample", _ngo("budget_kgs"),
+        compute2=_ngo2("budget_kgs"),
     ),
+    "elev_median": Indicator("elev_median", N_("Median elevation"), N_("m"), "elevation",
+                             _elev("elev_median_m", 1), compute2=_elev("elev_median_m", 2)),
+    "elev_mean": Indicator("elev_mean", N_("Mean elevation"), N_("m"), "elevation",
+                           _elev("elev_mean_m", 1), compute2=_elev("elev_mean_m", 2)),
+    "above_2000m": Indicator("above_2000m", N_("Area above 2,000 m"), N_("% of area"), "elevation",
+                             _elev("share_above_2000m", 1), compute2=_elev("share_above_2000m", 2)),
+    "above_3000m": Indicator("above_3000m", N_("Area above 3,000 m"), N_("% of area"), "elevation",
+                             _elev("share_above_3000m", 1), compute2=_elev("share_above_3000m", 2)),
 }
 
 
@@ -168,6 +225,7 @@ class DatasetTable:
     source: str = ""
     date: str = ""
     units: dict[str, str] = field(default_factory=dict)  # column -> unit msgid or text
+    level: int = 1  # what ``region_col`` holds: 1 ISO codes, 2 level-2 p-codes
     official: Any = None  # official_table.OfficialMeta for an official SDG series, else None
 
 
@@ -203,6 +261,8 @@ def builtin_table(key: str, lang: str = "en") -> DatasetTable:
                             {"beneficiaries": N_("people"), "budget_kgs": N_("som")})
     if key == "ngo_register":
         return _register_table()
+    if key in ("elevation", "elevation_rayons"):
+        return _elevation_table(key)
     raise KeyError(f"unknown dataset {key!r}; valid: {', '.join(DATASETS)}")
 
 
@@ -227,3 +287,20 @@ def _register_table() -> DatasetTable:
     return DatasetTable(ds.key, ds.label, frame, "region_code", ["beneficiaries"],
                         ["theme", "org_type", "organisation"],
                         source=ds.source, date=ds.date, units={"beneficiaries": N_("people")})
+
+
+ELEVATION_COLUMNS = {"elev_mean_m": N_("m"), "elev_median_m": N_("m"), "share_above_2000m": N_("% of area"),
+                     "share_above_3000m": N_("% of area")}
+
+
+def _elevation_table(key: str) -> DatasetTable:
+    """One row per unit (level 1 for "elevation", level 2 for "elevation_rayons"), shares in per cent.
+
+    Means and medians never add up: shown by another level they are refused, not summed.
+    """
+    level = 2 if key == "elevation_rayons" else 1
+    frame = pd.DataFrame({col: levels.elevation(col, level) for col in ELEVATION_COLUMNS})
+    frame = frame.rename_axis("code").reset_index()
+    ds = DATASETS[key]
+    return DatasetTable(key, ds.label, frame, "code", list(ELEVATION_COLUMNS), source=ds.source, date=ds.date,
+                        units=dict(ELEVATION_COLUMNS), level=level)

@@ -11,7 +11,7 @@ np.float64(40.0)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -99,30 +99,33 @@ def _require_columns(df: pd.DataFrame, columns: Iterable[str | None]) -> None:
 
 
 def aggregate(
-    df: pd.DataFrame, code_col: str, value_col: str | None, how: str, empty_as_zero: bool = False
+    df: pd.DataFrame, code_col: str, value_col: str | None, how: str, empty_as_zero: bool = False,
+    keys: Sequence[str] = gazetteer.CODES,
 ) -> RegionValues:
     """Combine the rows of each region into one number.
 
-    Rows whose code is not one of the nine units are left out (and counted in a warning);
+    Rows whose code is not one of ``keys`` are left out (and counted in a warning);
     values that are not numbers are left out of sums and averages. ``count`` counts rows, or
     rows with a value when ``value_col`` is given. A region without rows is NaN unless
-    ``empty_as_zero`` (for counts from a table known to cover the whole country).
+    ``empty_as_zero`` (for counts from a table known to cover the whole country). ``keys``: the
+    units to group by (the 55 level-2 p-codes for a rayon map).
 
     >>> df = pd.DataFrame({"code": ["KG-B", "KG-B", "KG-T"], "x": [1, 3, None]})
     >>> aggregate(df, "code", "x", "mean").values.dropna().to_dict()
     {'KG-B': 2.0}
     """
     info = lookup(AGGREGATIONS, how, "aggregation")
+    keys = list(keys)
     _require_columns(df, [code_col, value_col])
     if value_col is None and how != "count":
         raise UserError(Msg(N_("Choose a column of numbers to calculate the {how}"), {"how": info.label}))
     warns: list[Msg] = []
     # Positional from here on: user tables may carry a duplicated or odd index.
     codes = df[code_col].astype("string").str.strip().reset_index(drop=True)
-    known = codes.isin(gazetteer.CODES).fillna(False).astype(bool)
+    known = codes.isin(keys).fillna(False).astype(bool)
     if n_unknown := int((~known).sum()):
         warns.append(Msg(N_("Rows with no recognised region, left out: {n}"), {"n": n_unknown}))
-    rows = codes[known].value_counts().reindex(gazetteer.CODES, fill_value=0).astype(int)
+    rows = codes[known].value_counts().reindex(keys, fill_value=0).astype(int)
     if value_col is None:
         values = rows.astype(float)
         used = rows
@@ -136,10 +139,10 @@ def aggregate(
                                     bad, {"column": value_col}))
         numbers = nums.to_numpy(dtype=float, na_value=np.nan)
         grouped = pd.Series(numbers, index=codes[known].to_numpy()).groupby(level=0)
-        used = grouped.count().reindex(gazetteer.CODES, fill_value=0).astype(int)
+        used = grouped.count().reindex(keys, fill_value=0).astype(int)
         # min_count=1: a region whose values are all missing has no data, not a sum of zero.
         values = grouped.sum(min_count=1) if how == "sum" else grouped.agg(how)
-        values = values.reindex(gazetteer.CODES).astype(float)
+        values = values.reindex(keys).astype(float)
     values = values.where(used > 0)
     if empty_as_zero and how == "count":
         values = values.fillna(0.0)

@@ -26,19 +26,22 @@ import pandas as pd
 from atlas import read
 from atlas.errors import UserError
 from atlas.i18n import N_, Msg
-from atlas.places import gazetteer, points, regions
-from atlas.values import indicators
+from atlas.places import gazetteer, points, rayons, regions
+from atlas.read import labels
+from atlas.values import breakdowns, indicators
 from atlas.values.datasets import DatasetTable
 
 SAMPLE_FILENAME = "sample_messy_ngo_report.csv"
 REGION_COL = "region_code"
+#: Ground elevation of each uploaded point in metres (GEBCO 2023), added to the table.
+ELEVATION_COL = "elevation_m"
 DUPLICATE_CHOICES = ("sum", "mean", "count", "first")
 #: The fixer's choice meaning "this value is not a region" (kept apart from the nine codes).
 NOT_A_REGION = "-"
 #: Text columns with at most this many distinct values are offered as categories (filters, colours).
 MAX_CATEGORIES = 30
 #: Methods whose values the fixer lists: not matched, ambiguous, fuzzy, or already fixed by hand.
-REVIEW_METHODS = ("none", "ambiguous", "fuzzy", "user", "excluded")
+REVIEW_METHODS = ("none", "ambiguous", "fuzzy", "context", "user", "excluded")
 #: The reasons atlas.read gives for dropped rows, marked here so the page can translate them.
 DROP_REASONS = (
     N_("above the header"),
@@ -46,6 +49,7 @@ DROP_REASONS = (
     N_("blank"),
     N_("wrong number of fields"),
     N_("note below the table"),
+    N_("section heading"),
 )
 METHOD_LABELS = {
     "code": N_("code"),
@@ -54,6 +58,8 @@ METHOD_LABELS = {
     "ambiguous": N_("ambiguous"),
     "total": N_("total"),
     "none": N_("not found"),
+    "oblast": N_("a whole oblast"),
+    "context": N_("read from the other names"),
     "user": N_("your fix"),
     "excluded": N_("not a region"),
 }
@@ -104,6 +110,9 @@ class Choices:
     fixes: dict = field(default_factory=dict)  # raw value → ISO code, or None for "not a region"
     duplicates: str = "sum"
     swap_points: bool = False
+    where: dict = field(default_factory=dict)  # column → the one value to keep (the filter step)
+    level: int = 1  # 1: names of oblasts and cities; 2: of rayons and towns (p-codes)
+    oblast_col: str | None = None  # at level 2, the column naming each row's oblast, if any
 
 
 @dataclass
@@ -140,8 +149,13 @@ def default_choices(upload: read.Upload) -> Choices:
     lat, lon = roles.lat, roles.lon
     if upload.kind == "vector" and not (lat and lon):
         lat, lon = "lat", "lon"  # filled from the shapes by ``_frame``
-    return Choices(region_col=roles.region or roles.code, value_cols=list(roles.values),
-                   year_col=roles.year, lat_col=lat, lon_col=lon)
+    unit_col, oblast_col = rayons.detect_columns(upload.table) if roles.region or roles.code else (None, None)
+    # points are counted per region by default: their attributes are rarely amounts
+    values = [] if upload.kind == "vector" and read.is_point_layer(upload.table) else list(roles.values)
+    values = [v for v in values if v not in (unit_col, oblast_col)]
+    return Choices(region_col=unit_col or roles.region or roles.code, value_cols=values,
+                   year_col=roles.year, lat_col=lat, lon_col=lon, level=2 if unit_col else 1,
+                   oblast_col=oblast_col)
 
 
 def time_series_columns(upload: read.Upload) -> list[str]:
@@ -171,6 +185,8 @@ def _frame(upload: read.Upload, choices: Choices) -> tuple[pd.DataFrame, Choices
         df = pd.DataFrame(df.drop(columns="geometry"))
         if choices.lat_col == "lat" and choices.lon_col == "lon" and "lat" not in df and "lon" not in df:
             df["lat"], df["lon"] = lat.to_numpy(), lon.to_numpy()
+    if choices.where:
+        df = breakdowns.apply_where(df, choices.where)
     df = df.reset_index(drop=True)
     wide = time_series_columns(upload) if choices.time_series else []
     if not wide:
@@ -189,15 +205,25 @@ def _codes(df: pd.DataFrame, choices: Choices) -> tuple[pd.Series, regions.Match
     from the point coordinates."""
     codes = pd.Series([None] * len(df), index=df.index, dtype=object)
     match = pts = None
-    if choices.region_col:
+    if choices.region_col and choices.level == 2:
+        oblasts = df[choices.oblast_col] if choices.oblast_col in df.columns else None
+        match = rayons.match_column(df[choices.region_col], oblasts, choices.fixes)
+        codes = match.codes.astype(object).where(match.codes.notna(), None)
+    elif choices.region_col:
         years = df[choices.year_col] if choices.year_col in df.columns else None
-        match = regions.match_column(df[choices.region_col], choices.fixes, years)
+        context, said = labels.osh_context(df[choices.region_col])
+        context = {k: v for k, v in context.items() if k not in choices.fixes}
+        match = regions.match_column(df[choices.region_col], {**context, **choices.fixes}, years)
+        if context:  # read from the column's other names, not fixed by the user: say so, let them change it
+            match.report.loc[match.report["raw"].isin(list(context)) & (match.report["method"] == "user"),
+                             "method"] = "context"
+            match.warnings[:0] = [m for m in said if m.params["raw"] in context]
         codes = match.codes.astype(object).where(match.codes.notna(), None)
     if choices.lat_col in df.columns and choices.lon_col in df.columns:
         pts = points.locate_points(df[choices.lat_col], df[choices.lon_col])
         if choices.swap_points:
             pts = pts.swap()
-        codes = codes.where(codes.notna(), pts.codes)
+        codes = codes.where(codes.notna(), pts.rayons if choices.level == 2 else pts.codes)
     return codes, match, pts
 
 
@@ -255,6 +281,8 @@ def build(upload: read.Upload, choices: Choices, label: str = "") -> Built:
     codes, match, pts = _codes(df, choices)
     if pts is not None and choices.swap_points:
         df = df.assign(**{choices.lat_col: pts.lat.to_numpy(), choices.lon_col: pts.lon.to_numpy()})
+    if pts is not None and ELEVATION_COL not in df.columns:
+        df = df.assign(**{ELEVATION_COL: pts.elevations().to_numpy()})  # GEBCO 2023, for table and tooltip
     code_col = REGION_COL
     while code_col in df.columns:
         code_col += "_"
@@ -271,13 +299,13 @@ def build(upload: read.Upload, choices: Choices, label: str = "") -> Built:
         key="upload:" + upload.key, label=label or upload.filename or N_("Pasted table"), frame=out,
         region_col=code_col, value_cols=values, category_cols=_categories(df, skip), year_col=year,
         lat_col=choices.lat_col if pts is not None else None, lon_col=choices.lon_col if pts is not None else None,
-        source=upload.filename or N_("Pasted table"))
+        source=upload.filename or N_("Pasted table"), level=choices.level)
     warnings = [*(match.warnings if match else []), *old_name_warnings(match), *(pts.messages() if pts else [])]
     return Built(table, df, match, pts, dups, collapsed, warnings)
 
 
-def review_rows(match: regions.MatchResult) -> list[Review]:
-    """The values the fixer lists, worst first, each with the regions it could be.
+def review_rows(match: regions.MatchResult, level: int = 1) -> list[Review]:
+    """The values the fixer lists, worst first, each with the units (of ``level``) it could be.
 
     >>> [r.suggestions for r in review_rows(regions.match_column(pd.Series(["Ош", "Нарын"])))]
     [['KG-O', 'KG-GO']]
@@ -286,19 +314,23 @@ def review_rows(match: regions.MatchResult) -> list[Review]:
     for row in match.report.itertuples(index=False):
         if row.method not in REVIEW_METHODS or not regions._present(row.raw):
             continue
-        sugg = [c for c, _ in regions.match_value(row.raw).suggestions if c in gazetteer.CODES]
+        if level == 2:
+            sugg = [c for c, _ in rayons.match_value(row.raw).suggestions if c in rayons.PCODES]
+        else:
+            sugg = [c for c, _ in regions.match_value(row.raw).suggestions if c in gazetteer.CODES]
         code = row.code if isinstance(row.code, str) else None
         out.append(Review(row.raw, int(row.rows), row.method, code, list(dict.fromkeys(sugg))))
     return out
 
 
-def fix_options(review: Review) -> list[str]:
-    """The fixer's choices: suggestions first, then every other region, then "not a region".
+def fix_options(review: Review, level: int = 1) -> list[str]:
+    """The fixer's choices: suggestions first, then every other unit of ``level``, then "not a region".
 
     >>> fix_options(Review("Ош", 1, "ambiguous", None, ["KG-O", "KG-GO"]))[:3]
     ['KG-O', 'KG-GO', 'KG-B']
     """
-    rest = [c for c in gazetteer.CODES if c not in review.suggestions]
+    units = rayons.PCODES if level == 2 else gazetteer.CODES
+    rest = [c for c in units if c not in review.suggestions]
     return [*review.suggestions, *rest, NOT_A_REGION]
 
 

@@ -240,3 +240,38 @@ def test_own_polygons_are_coloured_with_a_match_report():
     report = at.dataframe[0].value
     assert dict(zip(report["value"], report["how"], strict=True)) == {
         "Ала-Букинский район": "fuzzy", "Токтогул": "exact", "Марс": "none"}
+
+
+def _regions_layer(at: AppTest) -> dict:
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    return {layer["id"]: layer for layer in deck["layers"]}
+
+
+def test_level_switch_maps_the_sample_by_rayon_and_goes_into_the_link():
+    at = page()
+    assert len(_regions_layer(at)["regions"]["data"]["features"]) == 9
+    at.radio(key="builder_level").set_value(2).run()
+    assert not at.exception, at.exception
+    layers = _regions_layer(at)
+    features = layers["regions"]["data"]["features"]
+    assert len(features) == 55
+    # per 10,000 people is not offered at rayon level, and the page says why
+    assert "per_10k" not in at.radio(key="builder_normalisation").options
+    assert "No population by rayon" in texts(at)["caption"]
+    # units whose rayon has no project stay in the no-data grey; the rest are coloured
+    fills = [tuple(f["properties"]["fill"]) for f in features]
+    assert (222, 222, 218, 255) in fills and len(set(fills)) >= 4
+    assert _qp(at)["lv"] == "2"
+
+
+def test_link_opens_rayons_with_relief():
+    at = page({"lv": "2", "rl": "1", "n": "none"})
+    assert not at.exception, at.exception
+    assert at.radio(key="builder_level").value == 2 and at.toggle(key="builder_relief").value is True
+    layers = _regions_layer(at)
+    assert len(layers["regions"]["data"]["features"]) == 55 and layers["relief"]["@@type"] == "BitmapLayer"
+
+
+def test_oblast_table_is_not_split_into_rayons():
+    at = page({"d": "regions", "lv": "2", "n": "none"})
+    assert "cannot be split into rayons" in texts(at)["error"]

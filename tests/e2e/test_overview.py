@@ -72,7 +72,7 @@ def test_tooltip_is_plain_text_with_name_and_value(page, app_url):
 def test_switching_indicator_redraws_with_sample_warning(page, app_url):
     page.goto(f"{app_url}/?lang=en")
     wait_for_app(page)
-    page.get_by_text("Population, area and the illustrative NGO sample").click()
+    page.get_by_text("Population, area, elevation and the illustrative NGO sample").click()
     wait_for_app(page)
     page.locator(".st-key-overview_indicator input").first.wait_for(timeout=30_000)
     page.get_by_test_id("stSelectbox").first.click()  # the official picker is gone: this is the indicator

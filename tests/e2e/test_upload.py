@@ -26,12 +26,13 @@ def test_upload_cp1251_file_shows_matches_and_map(page, app_url):
     wait_for_app(page)
     page.locator("input[type='file']").set_input_files(
         {"name": "budget.csv", "mimeType": "text/csv", "buffer": messy_file()})
-    # every row but the ambiguous bare "Ош" is matched; the totals row is not counted as a row
-    page.get_by_text(f"{len(ROWS) - 1} of {len(ROWS)} rows matched to a region").wait_for(timeout=30_000)
+    # bare "Ош" beside "Osh city" is the oblast (issue 14); the totals row is not counted as a row
+    page.get_by_text(f"Rows matched to a region: {len(ROWS)} of {len(ROWS)}").wait_for(timeout=30_000)
     page.locator("canvas").first.wait_for(timeout=30_000)
     wait_for_app(page)
     assert page.get_by_role("combobox", name="Encoding").input_value() == "cp1251", "the guess is shown"
     assert page.get_by_role("combobox", name="Separator").input_value() == "Semicolon ( ; )"
-    assert page.get_by_text("“Ош”").count() == 1, "the ambiguous value is offered to the fixer"
+    assert page.get_by_text("“Ош” was read as Osh oblast").count() == 1, "the reading from context is said"
+    assert page.get_by_text("“Ош” — rows: 1").count() == 1, "and the value stays in the fixer, to change"
     page.wait_for_timeout(1500)  # let deck.gl draw before the picture
     screenshot(page, "upload_cp1251", full_page=True)

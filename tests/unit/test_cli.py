@@ -12,7 +12,7 @@ import pytest
 from atlas.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYS = {"ok", "rows", "regions", "unmatched", "ambiguous", "points", "guesses", "messages", "error"}
+KEYS = {"ok", "rows", "level", "value", "regions", "unmatched", "ambiguous", "points", "guesses", "messages", "error"}
 
 
 def run(path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -32,7 +32,7 @@ def test_json_for_a_table(tmp_path: Path) -> None:
     assert out.returncode == 0
     res = json.loads(out.stdout)
     assert set(res) == KEYS
-    assert res["ok"] and res["rows"] == 4 and res["error"] is None
+    assert res["ok"] and res["rows"] == 4 and res["error"] is None and res["level"] == 1
     assert res["regions"] == {"KG-C": 1244.5}
     assert res["unmatched"] == ["Атлантида"] and res["ambiguous"] == ["Ош"]
     assert res["guesses"] == {"encoding": "cp1251", "separator": ";", "sheet": None, "header_row": 1}
@@ -72,6 +72,48 @@ def test_readable_summary(tmp_path: Path, capsys: pytest.CaptureFixture) -> None
     assert main(["check", str(f)]) == 0
     out = capsys.readouterr().out
     assert "2 rows read" in out and "KG-N" in out and "3.00" in out
+
+
+def rayon_file() -> bytes:
+    """Schools by rayon as a Russian statistics office saves it: title, oblast column, totals row."""
+    rows = [("Нарынская область", "Ат-Башинский район", 41), ("Нарынская область", "Кочкорский р-н", 38),
+            ("Нарынская область", "г. Нарын", 9), ("Нарынская область", "Нарын", 23),
+            ("Таласская область", "Кара-Бууринский район", 27), ("Ысык-Кульская область", "Ак-Суйский р-н", 52),
+            ("Ысык-Кульская область", "Джети-Огузский район", 48), ("Ошская область", "Кара-Сууский р-н", 101),
+            ("", "г. Ош", 57)]
+    lines = ["Число школ по районам, 2022 год;;", "Область;Район;Школы"]
+    lines += [f"{o};{r};{n}" for o, r, n in rows]
+    lines.append(f"Итого;;{sum(n for *_, n in rows)}")
+    return ("\r\n".join(lines) + "\r\n").encode("cp1251")
+
+
+def test_json_for_a_rayon_file_is_keyed_by_pcode(tmp_path: Path) -> None:
+    f = tmp_path / "schools.csv"
+    f.write_bytes(rayon_file())
+    out = run(f, "--json")
+    res = json.loads(out.stdout)
+    assert out.returncode == 0 and set(res) == KEYS
+    assert res["level"] == 2 and res["rows"] == 9  # the totals row is left out
+    assert res["regions"] == {
+        "KG02205000000": 52.0,  # Ak-Suu
+        "KG02210000000": 48.0,  # Jeti-Oguz, an older spelling
+        "KG04220000000": 41.0,  # At-Bashy
+        "KG04235000000": 38.0,  # Kochkor
+        "KG04400000010": 9.0,  # Naryn town
+        "KG06226000000": 101.0,  # Kara-Suu
+        "KG07215000000": 27.0,  # Kara-Buura, now Aitmatov
+        "KG21000000000": 57.0,  # Osh city
+    }
+    assert res["ambiguous"] == ["Нарын"]  # rayon or town: left to the fixer, not guessed
+    assert res["value"] == "Школы"
+
+
+def test_level_can_be_forced_to_oblasts(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    f = tmp_path / "schools.csv"
+    f.write_bytes(rayon_file())
+    assert main(["check", str(f), "--json", "--level", "1", "--region", "Область"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["level"] == 1 and res["regions"]["KG-N"] == 41 + 38 + 9 + 23
 
 
 # ---------------------------------------------------------------- indicators

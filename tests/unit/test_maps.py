@@ -28,10 +28,10 @@ def _layers(deck) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize(("map_type", "expected"), [
-    ("choropleth", {"regions": "GeoJsonLayer", "osh-city": "ScatterplotLayer", "labels": "TextLayer"}),
+    ("choropleth", {"regions": "GeoJsonLayer", "cities": "ScatterplotLayer", "labels": "TextLayer"}),
     ("bubbles", {"regions": "GeoJsonLayer", "bubbles": "ScatterplotLayer"}),
     ("points", {"regions": "GeoJsonLayer", "points": "ScatterplotLayer"}),
-    ("choropleth_points", {"regions": "GeoJsonLayer", "osh-city": "ScatterplotLayer",
+    ("choropleth_points", {"regions": "GeoJsonLayer", "cities": "ScatterplotLayer",
                            "points": "ScatterplotLayer"}),
     ("hexbin", {"hexbins": "HexagonLayer"}),
     ("heatmap", {"heatmap": "HeatmapLayer"}),

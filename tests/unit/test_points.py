@@ -1,33 +1,39 @@
-"""Points → regions: inside, swapped, outside, blank, and the Osh city radius rule."""
+"""Points → units at both levels with the official polygons: inside, swapped, outside, blank."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from atlas.places import points
+from atlas.places import points, units
 
 CASES = [
-    # (lat, lon, status, code)
-    (42.87, 74.60, "inside", "KG-GB"),  # Bishkek
-    (40.53, 72.80, "inside", "KG-GO"),  # Osh city centre
-    (40.56, 72.85, "inside", "KG-GO"),  # about 5.5 km from the centre
-    (40.40, 72.60, "inside", "KG-O"),  # about 24 km away: Osh oblast
-    (42.49, 78.39, "inside", "KG-Y"),  # Karakol
-    (41.43, 75.99, "inside", "KG-N"),  # Naryn
-    (74.60, 42.87, "swapped", None),
-    (55.75, 37.62, "outside", None),  # Moscow
-    (None, 74.6, "blank", None),
+    # (lat, lon, status, level-1 code, level-2 p-code)
+    (42.87, 74.60, "inside", "KG-GB", "KG11000000000"),  # Bishkek
+    (40.53, 72.80, "inside", "KG-GO", "KG21000000000"),  # Osh city centre
+    # 5.5 km from Osh's centre: inside the old 7.6 km circle, outside the real city polygon
+    (40.56, 72.85, "inside", "KG-O", "KG06226000000"),  # Kara-Suu rayon
+    (40.40, 72.60, "inside", "KG-O", "KG06242000000"),  # Nookat rayon
+    (42.49, 78.39, "inside", "KG-Y", "KG02410000010"),  # Karakol town
+    (41.43, 75.99, "inside", "KG-N", "KG04400000010"),  # Naryn town
+    (74.60, 42.87, "swapped", None, None),
+    (55.75, 37.62, "outside", None, None),  # Moscow
+    (None, 74.6, "blank", None, None),
 ]
 
 
-@pytest.mark.parametrize(("lat", "lon", "status", "code"), CASES)
-def test_status_and_code(lat: float, lon: float, status: str, code: str | None) -> None:
+def _plain(value):
+    return value if isinstance(value, str) else None
+
+
+@pytest.mark.parametrize(("lat", "lon", "status", "code", "pcode"), CASES)
+def test_status_and_codes_at_both_levels(lat, lon, status, code, pcode) -> None:
     res = points.locate_points(pd.Series([lat], dtype=float), pd.Series([lon], dtype=float))
     assert res.status.iloc[0] == status
-    got = res.codes.iloc[0]
-    assert (got if isinstance(got, str) else None) == code
+    assert _plain(res.codes.iloc[0]) == code
+    assert _plain(res.rayons.iloc[0]) == pcode
+    if pcode:
+        assert units.parents()[pcode] == code  # the two levels agree
 
 
 def test_counts_listing_and_swap() -> None:
@@ -40,8 +46,14 @@ def test_counts_listing_and_swap() -> None:
     assert swapped.counts() == {"inside": 7, "outside": 1, "swapped": 0, "blank": 1}
     assert swapped.codes.iloc[6] == "KG-GB"
     texts = [m.render() for m in res.messages()]
-    assert any("7.6 km" in t for t in texts) and any("swapped" in t for t in texts)
+    assert any("swapped" in t for t in texts)
+    assert not any("km of Osh" in t for t in texts)  # the circle rule is gone
 
 
-def test_radius_is_circle_of_osh_area() -> None:
-    assert points.OSH_RADIUS_KM == pytest.approx(np.sqrt(182.5 / np.pi), abs=0.05)
+def test_elevation_per_point_is_known_only_inside() -> None:
+    lat = pd.Series([42.87, 41.43, 55.75, None], dtype=float)
+    lon = pd.Series([74.60, 75.99, 37.62, 74.6], dtype=float)
+    elev = points.locate_points(lat, lon).elevations()
+    assert 600 < elev.iloc[0] < 900  # Bishkek lies at about 770 m
+    assert 1900 < elev.iloc[1] < 2200  # Naryn at about 2,050 m
+    assert elev.iloc[2:].isna().all()  # Moscow and a blank row: no value, not zero
