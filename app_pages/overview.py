@@ -54,7 +54,8 @@ else:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         title = f"{_(indicator.label)}, {_(indicator.unit)}"
-        show_map(lambda frame: view.deck(frame=frame), "overview_map", static_map(view, title, _(indicator.unit)))
+        show_map(lambda frame: view.deck(frame=frame), "overview_builtin_map",
+                 static_map(view, title, _(indicator.unit)))
         legend(view.legend, f"{_(indicator.label)}, {_(indicator.unit)}")
     with right:
         st.subheader(_("Ranking"))

@@ -160,12 +160,21 @@ def _country_bounds() -> tuple[float, float, float, float]:
     return bounds_of(f["geometry"] for f in _shapes(1))
 
 
+def label_anchors(level: int = 1) -> dict[str, tuple[float, float]]:
+    """Where each unit's label is anchored: its label point, or for a city the centre of its symbol.
+
+    >>> label_anchors()["KG-GO"] == lens.city_points(1)["KG-GO"]
+    True
+    """
+    return {**geo.label_points(level), **lens.city_points(level)}
+
+
 def label_layers(style: RegionStyle, view: View | None = None) -> list[pdk.Layer]:
     """Unit names (and values, where room is left) as text with a pale halo, placed by
     ``atlas.draw.labels`` so that no two overlap in ``view``; the cities' labels beside their
     symbols on leader lines. (At level 2, 55 names cannot be read at country zoom: no labels.)"""
     view = view or country_view()
-    anchors = {**geo.label_points(style.level), **lens.city_points(style.level)}
+    anchors = label_anchors(style.level)
     names = {code: style.names.get(code, code) for code in anchors}
     size = labels.font_px(view.width)
     placed = labels.place(anchors, names, style.value_texts, view, size=size)

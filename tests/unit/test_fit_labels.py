@@ -8,7 +8,6 @@ from atlas.draw import fit, labels, maps
 from atlas.draw.fit import Frame
 from atlas.draw.mapview import region_view
 from atlas.i18n import LANGS, translator
-from atlas.places import geo
 from atlas.values import datasets
 
 WIDTHS = [300, 340, 358, 476, 640, 900, 1200]
@@ -48,7 +47,7 @@ def test_the_data_extent_is_fitted_not_the_country():
 
 def test_project_and_unproject_are_inverse():
     view = maps.country_view(Frame(476))
-    for lon, lat in geo.label_points().values():
+    for lon, lat in maps.label_anchors().values():
         x, y = view.project(lon, lat)
         back = view.unproject(x, y)
         assert abs(back[0] - lon) < 1e-9 and abs(back[1] - lat) < 1e-9
@@ -74,7 +73,7 @@ def _layouts():
 @pytest.mark.parametrize("width", WIDTHS)
 def test_labels_do_not_overlap_stay_inside_and_keep_off_the_city_symbols(width):
     fitted = maps.country_view(Frame(width))
-    anchors = geo.label_points()
+    anchors = maps.label_anchors()
     cities = [labels.Box(*fitted.project(*anchors[c]), 2 * labels.CITY_RADIUS, 2 * labels.CITY_RADIUS)
               for c in labels.CITIES]
     for lang, key, view in _layouts():
@@ -97,7 +96,7 @@ def test_values_go_before_names_and_narrow_maps_carry_fewer_labels():
     counts = {}
     for width in (340, 900):
         fitted = maps.country_view(Frame(width))
-        placed = labels.place(geo.label_points(), view.names, view.style.value_texts, fitted,
+        placed = labels.place(maps.label_anchors(), view.names, view.style.value_texts, fitted,
                               size=labels.font_px(width))
         counts[width] = (len(placed), sum("\n" in label.text for label in placed))
         # Every label starts with its unit's name: a value never stands alone.
@@ -114,7 +113,7 @@ def test_the_deck_draws_the_labels_where_the_layout_put_them():
     layers = {layer.id: layer for layer in deck.layers}
     fitted = maps.country_view(frame)
     placed = {label.text: label for label in labels.place(
-        geo.label_points(), view.names, view.style.value_texts, fitted, size=labels.font_px(476))}
+        maps.label_anchors(), view.names, view.style.value_texts, fitted, size=labels.font_px(476))}
     rows = layers["labels"].data
     assert len(rows) == len(placed) == 9
     for row in rows:
