@@ -36,7 +36,8 @@ def test_long_table_maps_the_totals_by_default() -> None:
     assert year.options[0] == "Every year (the map shows one at a time)" and year.index == 0
     assert mapped(at) == {("KG-N", 2021): 100, ("KG-T", 2021): 200, ("KG-B", 2021): 300,
                           ("KG-N", 2022): 200, ("KG-T", 2022): 400, ("KG-B", 2022): 600}
-    assert "upload_dup" not in [r.key for r in at.radio], "no question about combining rows: one row per region and year"
+    assert "upload_dup" not in [r.key for r in at.radio], \
+        "no question about combining rows: one row per region and year"
 
 
 def test_picking_a_breakdown_and_a_year_changes_the_map() -> None:
