@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
-from atlas.draw.maps import VIEW
+from atlas.draw.fit import Frame
+from atlas.draw.maps import country_view
 from atlas.places import geo, rayons
 from tests.browserkit import screenshot, wait_for_app
 
@@ -14,15 +13,9 @@ pytestmark = pytest.mark.e2e
 CANVAS = "[data-testid='stDeckGlJsonChart'] canvas"
 
 
-def _to_pixel(lon: float, lat: float, box: dict, zoom: float) -> tuple[float, float]:
-    """Web Mercator, as deck.gl projects: 512 px for the world at zoom 0, view centred on VIEW."""
-    scale = 512 * 2**zoom
-
-    def merc(phi: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(phi) / 2))
-
-    x = (lon - VIEW.longitude) / 360 * scale + box["width"] / 2
-    y = -(merc(lat) - merc(VIEW.latitude)) / (2 * math.pi) * scale + box["height"] / 2
+def _to_pixel(lon: float, lat: float, box: dict) -> tuple[float, float]:
+    """Where deck.gl draws a point: the app fits the country to the measured canvas (atlas.draw.fit)."""
+    x, y = country_view(Frame(round(box["width"]), round(box["height"]))).project(lon, lat)
     return box["x"] + x, box["y"] + y
 
 
@@ -43,7 +36,7 @@ def test_rayon_polygons_are_painted_at_their_place_in_kyrgyz(page, app_url):
     names = rayons.names("ky")
     found = {}
     for code, (lon, lat) in geo.label_points(2).items():
-        text = _tooltip_at(page, *_to_pixel(lon, lat, box, VIEW.zoom))
+        text = _tooltip_at(page, *_to_pixel(lon, lat, box))
         found[code] = text.splitlines()[0] if text else ""
     painted = {code for code, first in found.items() if first == names[code]}
     # Every rayon is big enough to pick at its label point; a few towns are a pixel or less at this zoom.
@@ -83,6 +76,6 @@ def test_russian_rayon_file_maps_to_the_right_units(page, app_url):
     checks = {"KG04220000000": "41", "KG07215000000": "27", "KG06226000000": "101"}  # At-Bashy, Aitmatov, Kara-Suu
     for code, value in checks.items():
         lon, lat = geo.label_points(2)[code]
-        text = _tooltip_at(page, *_to_pixel(lon, lat, box, VIEW.zoom))
+        text = _tooltip_at(page, *_to_pixel(lon, lat, box))
         assert text.splitlines()[0] == rayons.names("en")[code] and value in text, (code, text)
     screenshot(page, "upload_rayons", full_page=True)
