@@ -4,6 +4,8 @@
 ``ogp.bundled_commitments()`` reads as before), ``reports`` (what a monitoring report is: fields,
 validation, statistics, samples), ``monitoring`` (explorer filters, dashboard tables and charts), ``facts``
 (headline facts with their sources and gaps).
+``statistics`` (official series linked to a commitment), ``register`` and ``register_stats`` (the NGO
+activity register: entries, validation, themes, counts per unit, gaps, exports).
 """
 
 from atlas.ogp.commitments import (
