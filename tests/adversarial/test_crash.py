@@ -12,7 +12,6 @@ import asyncio
 import os
 import signal
 import sqlite3
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -26,9 +25,9 @@ BURST = 5
 
 
 async def _file_reports(base: str, n: int) -> list[int]:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import load
     from playwright.async_api import async_playwright
+
+    from tests import browserload as load
 
     acked: list[int] = []
     async with async_playwright() as p:
