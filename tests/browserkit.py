@@ -37,10 +37,13 @@ def start_server(var_dir: Path, port: int, extra_env: dict | None = None) -> sub
     env = dict(os.environ)
     env.pop("ACHYK_DATABASE_URL", None)  # the browser tests use their own SQLite file
     env.update({"ACHYK_VAR_DIR": str(var_dir), "ACHYK_TRAINER_PIN": TRAINER_PIN, **(extra_env or {})})
+    var_dir.mkdir(parents=True, exist_ok=True)
+    # The server's output goes to a file: a pipe nobody reads fills up and then blocks the server.
+    log = open(var_dir / f"server-{port}.log", "wb")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -50,7 +53,8 @@ def start_server(var_dir: Path, port: int, extra_env: dict | None = None) -> sub
         except OSError:
             time.sleep(0.3)
     proc.kill()
-    raise RuntimeError("the app server did not start:\n" + proc.stdout.read().decode(errors="replace"))
+    proc.wait(timeout=20)
+    raise RuntimeError("the app server did not start:\n" + (var_dir / f"server-{port}.log").read_text(errors="replace"))
 
 
 @pytest.fixture(scope="session")

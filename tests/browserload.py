@@ -201,10 +201,10 @@ async def choose(page, key: str, index: int | None = None) -> bool:
 
 
 async def step_overview(page, base: str, rng: random.Random) -> bool:
-    if not await go(page, base, "overview", ".st-key-overview_indicator"):
+    if not await go(page, base, "overview", ".st-key-overview_sdg_series"):
         return False
-    await choose(page, "overview_indicator")
-    slider = page.locator(".st-key-overview_k [role='slider']").first
+    await choose(page, "overview_sdg_series")
+    slider = page.locator(".st-key-overview_sdg_year [role='slider']").first
     if await slider.count():
         await slider.focus()
         await slider.press(rng.choice(["ArrowLeft", "ArrowRight"]))
