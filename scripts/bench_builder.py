@@ -77,8 +77,8 @@ def change_k(page) -> None:
     page.keyboard.press("ArrowLeft")
 
 
-def rerun_bytes(browser, url: str) -> list[int]:
-    """Bytes received for each change: palette, then number of classes."""
+def rerun_bytes(browser, url: str, level: str | None = None, actions=None) -> list[int]:
+    """Bytes received for each change (palette, then number of classes), after picking ``level``."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     frames: list[int] = []
@@ -86,10 +86,11 @@ def rerun_bytes(browser, url: str) -> list[int]:
     page.goto(url)
     page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
     wait_idle(page)
-    page.get_by_text("Map options").first.click()
-    wait_idle(page)
+    for label in ([level] if level else []) + ["Map options"]:
+        page.get_by_text(label).first.click()
+        wait_idle(page)
     sizes = []
-    for action in (change_palette, change_k):
+    for action in actions or (change_palette, change_k):
         before = len(frames)
         action(page)
         wait_idle(page)
@@ -100,22 +101,7 @@ def rerun_bytes(browser, url: str) -> list[int]:
 
 def rayon_rerun_bytes(browser, url: str) -> int:
     """Bytes received when the palette changes on the Overview's rayon map."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    frames: list[int] = []
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))))
-    page.goto(url)
-    page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
-    wait_idle(page)
-    page.get_by_text("Rayons and towns").first.click()
-    wait_idle(page)
-    page.get_by_text("Map options").first.click()
-    wait_idle(page)
-    before = len(frames)
-    change_palette(page)
-    wait_idle(page)
-    context.close()
-    return sum(frames[before:])
+    return rerun_bytes(browser, url, level="Rayons and towns", actions=(change_palette,))[0]
 
 
 def browser_figures() -> None:
