@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,6 +33,11 @@ CITIES = ("KG-GB", "KG-GO")
 CITY_RADIUS = 12  # Osh city's circle (11 px) and Bishkek's small polygon, as obstacles
 
 
+#: FreeType faces are not thread-safe, and every session's script runs in a thread of its own: two
+#: sessions measuring at once through one face corrupted the heap and aborted the server.
+_FONT_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _font():
     from matplotlib import ft2font, get_data_path
@@ -42,13 +48,14 @@ def _font():
 @lru_cache(maxsize=4096)
 def _advance(ch: str) -> float:
     """Advance width of one character at 1 px font size (unhinted, as a browser lays text out)."""
-    font = _font()
-    font.set_size(64, 72)
-    try:
-        glyph = font.load_char(ord(ch))
-    except (RuntimeError, ValueError):
-        return 0.6
-    return glyph.linearHoriAdvance / 65536 / 64
+    with _FONT_LOCK:
+        font = _font()
+        font.set_size(64, 72)
+        try:
+            glyph = font.load_char(ord(ch))
+        except (RuntimeError, ValueError):
+            return 0.6
+        return glyph.linearHoriAdvance / 65536 / 64
 
 
 def text_box(text: str, size: float = FONT_PX) -> tuple[float, float]:
