@@ -8,6 +8,7 @@ from atlas.draw import builder, charts
 from atlas.draw.views import CLASSED_MAP_TYPES
 from atlas.errors import UserError
 from atlas.i18n import fmt_number
+from atlas.values import datasets
 from ui import builder as ub
 from ui.common import lang, legend, sample_banner, sources_line, tr
 from ui.levels import boundaries_line
@@ -44,7 +45,10 @@ if geo_choice is not None:
 with main:
     frame, webgl = measure(ub.P + "map")  # the map's column, measured in the browser
 try:
-    built = builder.build(spec, table, _, highlight=st.session_state.get(ub.HIGHLIGHT), frame=frame)
+    highlight = st.session_state.get(ub.HIGHLIGHT)
+    # Fixed built-in data: the view and its deck are made once per distinct view for every session.
+    built = (builder.build_fixed(spec, highlight, frame) if datasets.is_fixed(table.key)
+             else builder.build(spec, table, _, highlight=highlight, frame=frame))
 except UserError as err:
     with main:
         st.error(err.msg.render(_))
@@ -84,7 +88,8 @@ with main:
     rank_col, chart_col = st.columns(2, gap="medium")
     with rank_col:
         st.markdown("**" + _("Ranking") + "**")
-        st.plotly_chart(view.ranked_bar(_("No data"), c.reference_label), key=ub.P + "bar",
+        bar = built.kept("bar", lambda: view.ranked_bar(_("No data"), c.reference_label))
+        st.plotly_chart(bar, key=ub.P + "bar",
                         on_select=lambda: ub.on_chart_select(ub.P + "bar"), selection_mode="points",
                         config={"displayModeBar": False})
     with chart_col:
@@ -92,13 +97,15 @@ with main:
         if by_year is not None and len(by_year) > 1:
             st.markdown("**" + _("Over the years") + "**")
             names = {**view.names, "KG": _("Kyrgyzstan")}  # an official series adds the country's line
-            fig = charts.time_series(by_year, names, fmt, view.style.highlight, spec.year)
+            fig = built.kept("series", lambda: charts.time_series(by_year, names, fmt, view.style.highlight,
+                                                                  spec.year))
             st.plotly_chart(fig, key=ub.P + "series", on_select=lambda: ub.on_chart_select(ub.P + "series"),
                             selection_mode="points", config={"displayModeBar": False})
         if view.classes.k > 1:
             st.markdown("**" + _("Where the values fall") + "**")
-            hist = charts.class_histogram(view.values, list(view.classes.bins), view.classes.lower,
-                                                  list(view.classes.colors), view.names, fmt, view.style.highlight)
+            hist = built.kept("hist", lambda: charts.class_histogram(
+                view.values, list(view.classes.bins), view.classes.lower, list(view.classes.colors), view.names,
+                fmt, view.style.highlight))
             st.plotly_chart(hist, key=ub.P + "hist", on_select=lambda: ub.on_chart_select(ub.P + "hist"),
                             selection_mode="points", config={"displayModeBar": False})
     sources_line([c.source, boundaries_line()]

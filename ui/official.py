@@ -6,12 +6,13 @@ series shown beside a commitment's monitoring reports.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 import streamlit as st
 
 from atlas import ogp
-from atlas.draw.compose import Composed, compose
-from atlas.draw.sparklines import sparklines_html
+from atlas.draw.compose import Composed, compose_fixed
+from atlas.draw.sparklines import official_sparklines
 from atlas.draw.views import ViewSpec
 from atlas.i18n import N_, fmt_number
 from atlas.ogp import statistics
@@ -19,6 +20,7 @@ from atlas.ogp.reports import ReportFilter
 from atlas.values import official, official_table
 from atlas.values.datasets import DatasetTable
 from ui.common import lang, legend, sources_line, tr
+from ui.levels import boundaries_line
 from ui.mapframe import show_map, static_map
 from ui.state import store
 
@@ -125,14 +127,14 @@ def overview_map() -> None:
         c1, c2 = st.columns(2)
         with c1:
             key = pick_series(p)
-        table = official_table.official_table(key, lang())
+        table = official_table.shared_table(key, lang())
         meta = table.official
         with c2:
             year = pick_year(p + "year", meta.years, _("Year"))
             st.caption(_("Unit") + ": " + (table.units["value"] or "—") + " · "
                        + _("Years with values") + f": {meta.years[0]}–{meta.years[-1]} ({len(meta.years)})")
     spec = ViewSpec(dataset=key, column="value", aggregation="sum", normalisation="none", year=year, lang=lang())
-    c = compose(spec, table, _)
+    c = compose_fixed(spec)  # made once per distinct view for every session (so is its deck per frame)
 
     def fmt(x: float) -> str:
         return fmt_number(x, lang())
@@ -150,24 +152,23 @@ def overview_map() -> None:
         st.caption(_("A rate or percentage: it is shown as published, never added up over regions or divided by "
                      "population."))
     source_notes(table, year)
-    sources_line([c.source, _("Boundaries: Made with Natural Earth (public domain)")])
+    sources_line([c.source, boundaries_line()])
     st.subheader(_("Over the years"))
-    wide = official.time_series(meta.series, meta.breakdown or None)
-    names = {**c.view.names, "KG": _("Kyrgyzstan")}
-    st.markdown(sparklines_html(wide, names, fmt, year, _("No data")), unsafe_allow_html=True)
+    st.markdown(official_sparklines(meta.series, tuple(sorted(meta.breakdown.items())), lang(), year),
+                unsafe_allow_html=True)
     st.caption(_("One scale for every line; a gap is a year without a published value."))
     earlier = [y for y in meta.years if y < year]
     if earlier and st.toggle(_("Show the change since an earlier year"), key=p + "change"):
-        change_map(spec, table, earlier, fmt)
+        change_map(spec, earlier, fmt)
 
 
-def change_map(spec: ViewSpec, table: DatasetTable, earlier: list[int], fmt) -> None:
+def change_map(spec: ViewSpec, earlier: list[int], fmt) -> None:
     """The change from a chosen year to the map's year, coloured from a palette that diverges at 0."""
     _ = tr()
     recent = [y for y in earlier if y >= earlier[-1] - 9]  # a decade back by default, not the first year
     _keep("overview_sdg_since", earlier, recent[0])
     since = st.select_slider(_("Change since"), earlier, key="overview_sdg_since")
-    c = compose(ViewSpec(**{**spec.__dict__, "since": since, "k": 6, "palette": "PuOr"}), table, _)
+    c = compose_fixed(replace(spec, since=since, k=6, palette="PuOr"))
     st.markdown(f"**{html.escape(c.caption)}**")
     left, right = st.columns([3, 2], gap="medium")
     with left:

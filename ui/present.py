@@ -14,13 +14,14 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from atlas.draw.builder import Built, build
+from atlas.draw.builder import Built, build, build_fixed
 from atlas.draw.compose import Composed
 from atlas.draw.fit import Frame
 from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
 from atlas.keep import SavedView, Story
 from atlas.share import saved, workshop
+from atlas.values import datasets
 from atlas.values.datasets import DatasetTable
 from ui.builder import size_legend
 from ui.common import fmt, lang, legend, sample_banner, show_user_error, tr
@@ -130,7 +131,10 @@ def composed_slide(view: SavedView, frame: Frame | None = None) -> Built | None:
     fitted to ``frame``); shows the error and returns None on failure."""
     try:
         slide = saved.resolve(view, lang())
-        return build(replace(slide.spec, lang=lang()), slide.table, tr(), frame=frame)
+        spec = replace(slide.spec, lang=lang())
+        if datasets.is_fixed(slide.table.key):  # made once for every session that shows this slide
+            return build_fixed(spec, frame=frame)
+        return build(spec, slide.table, tr(), frame=frame)
     except UserError as err:
         show_user_error(err)
         return None

@@ -5,7 +5,7 @@ notes under the map, so the page only renders. Pure: no streamlit.
 
 >>> from atlas.values.datasets import builtin_table
 >>> out = build(ViewSpec(map_type="bubbles", lang="en"), builtin_table("ngo_sample"))
->>> [layer.id for layer in out.deck.layers][-2:]
+>>> [layer.id for layer in out.deck.layers if layer.id in ("bubbles", "labels")]
 ['bubbles', 'labels']
 """
 
@@ -14,17 +14,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from atlas.draw import maps
 from atlas.draw.classify import PALETTES, palette_colors
-from atlas.draw.compose import Composed, compose
+from atlas.draw.compose import FIXED_KEPT, Composed, compose, compose_fixed
 from atlas.draw.fit import Frame
 from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
-from atlas.i18n import N_, Msg, count_text, fmt_number, plural_msg
+from atlas.i18n import N_, Msg, count_text, fmt_number, plural_msg, translator
 from atlas.places import gazetteer
 from atlas.values import indicators
 from atlas.values.datasets import DatasetTable
@@ -32,6 +34,7 @@ from atlas.values.datasets import DatasetTable
 #: The column ``atlas.values.userdata`` adds to a table of points: ground elevation in metres.
 ELEVATION_COL = "elevation_m"
 #: Above this many points, dots overlap; the page suggests hexagon bins or a heat map.
+T = TypeVar("T")
 MANY_POINTS = 300
 POINT_TYPES = {"points": "points", "choropleth_points": "points", "hexbin": "hexbin", "heatmap": "heatmap"}
 
@@ -41,6 +44,18 @@ class Built:
     composed: Composed
     deck: maps.CompactDeck
     notes: list[Msg]  # shown under the map: few rows, points left out, too many points
+    _kept: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+    def kept(self, name: str, make: Callable[[], T]) -> T:
+        """``make()`` the first time ``name`` is asked for, then the same object: the charts of a view
+        that ``build_fixed`` shares are made once for every session. Treat the result as read-only.
+
+        >>> b = Built(None, None, []); b.kept("x", lambda: [1]) is b.kept("x", lambda: [2])
+        True
+        """
+        if name not in self._kept:
+            self._kept[name] = make()
+        return self._kept[name]
 
 
 def few_rows_notes(c: Composed, _: Callable[[str], str] = str) -> dict[str, str]:
@@ -126,10 +141,10 @@ def ramp(spec: ViewSpec, k: int = 6) -> list[str]:
 
 
 def build(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
-          highlight: str | None = None, frame: Frame | None = None) -> Built:
-    """Compose the view and draw the deck of its map type, with the notes the reader needs;
-    ``frame``: the map's measured size, which the opening view and the labels fit."""
-    c = compose(spec, table, _, highlight=highlight)
+          highlight: str | None = None, frame: Frame | None = None, composed: Composed | None = None) -> Built:
+    """Compose the view (unless ``composed`` is given) and draw the deck of its map type, with the notes
+    the reader needs; ``frame``: the map's measured size, which the opening view and the labels fit."""
+    c = composed or compose(spec, table, _, highlight=highlight)
     notes: list[Msg] = []
     flagged = few_rows_notes(c, _)
     # Long units stay out of the labels (region_view); the tooltip still names the unit.
@@ -164,8 +179,23 @@ def build(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
     return Built(c, deck, notes)
 
 
+def build_fixed(spec: ViewSpec, highlight: str | None = None, frame: Frame | None = None) -> Built:
+    """``build`` of a fixed built-in dataset (``datasets.is_fixed``), made once per distinct
+    (spec, highlight, frame) and shared by every session: treat it as read-only."""
+    compose_fixed(spec, highlight)  # refuses data that is not fixed
+    return _build_fixed(spec.cache_key(), highlight, frame)
+
+
+@lru_cache(maxsize=FIXED_KEPT)
+def _build_fixed(key: tuple, highlight: str | None, frame: Frame | None) -> Built:
+    spec = ViewSpec.from_cache_key(key)
+    c = compose_fixed(spec, highlight)
+    return build(spec, c.table, translator(spec.lang), highlight, frame, composed=c)
+
+
+@lru_cache(maxsize=1)
 def palette_options() -> dict[str, tuple[str, bool, str]]:
-    """Palette key → (label msgid, colour-blind safe, kind), safe ones first.
+    """Palette key → (label msgid, colour-blind safe, kind), safe ones first (made once: read-only).
 
     >>> next(iter(palette_options().values()))[1]
     True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import pandas as pd
 
@@ -16,9 +17,9 @@ from atlas.draw.export_model import Handout  # not atlas.export: that imports ma
 from atlas.draw.mapview import RegionView, region_view
 from atlas.draw.views import ViewSpec, describe
 from atlas.errors import UserError
-from atlas.i18n import N_, Msg, fmt_number, is_count_unit
+from atlas.i18n import N_, Msg, fmt_number, is_count_unit, translator
 from atlas.values import indicators, levels, official_table
-from atlas.values.datasets import DatasetTable
+from atlas.values.datasets import DatasetTable, builtin_table, is_fixed
 
 #: The column that carries each row's unit key when the view's level differs from the table's.
 UNIT_COL = "__unit__"
@@ -129,6 +130,28 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
     legend_title = ", ".join(t for t in ((label if meta is not None else spec.column or label), unit) if t)
     return Composed(spec, table, view, unit, caption, agg.rows, agg.few_rows,
                     [*agg.warnings, *view.classes.warnings], frame, source, legend_title, reference_label)
+
+
+#: Views of fixed built-in data kept for every session: a few hundred distinct views cover a workshop.
+FIXED_KEPT = 256
+
+
+def compose_fixed(spec: ViewSpec, highlight: str | None = None) -> Composed:
+    """``compose`` of a fixed built-in dataset (``spec.dataset``, see ``datasets.is_fixed``) in
+    ``spec.lang``, made once per distinct spec and shared by every session: treat it as read-only.
+
+    >>> a = compose_fixed(ViewSpec(lang="ru")); a is compose_fixed(ViewSpec(lang="ru")), a.spec.lang
+    (True, 'ru')
+    """
+    if not is_fixed(spec.dataset):
+        raise ValueError(f"{spec.dataset!r} is not a fixed built-in dataset")
+    return _compose_fixed(spec.cache_key(), highlight)
+
+
+@lru_cache(maxsize=FIXED_KEPT)
+def _compose_fixed(key: tuple, highlight: str | None) -> Composed:
+    spec = ViewSpec.from_cache_key(key)
+    return compose(spec, builtin_table(spec.dataset, spec.lang), translator(spec.lang), highlight)
 
 
 def handout(c: Composed, _: Callable[[str], str], date_text: str) -> Handout:

@@ -78,8 +78,8 @@ def level2_view(
     """Classify ``values`` (by p-code) and describe the map in ``lang``; ``notes`` add a tooltip line per unit.
 
     >>> v = level2_view(pd.Series({"KG04220000000": 3.0}), "organisations", "en", k=3)
-    >>> v.colors["KG04220000000"] is not None, v.colors["KG02205000000"] is None
-    (True, False)
+    >>> v.colors["KG04220000000"] is not None, v.colors["KG02205000000"] is None  # no value: no colour
+    (True, True)
     """
     codes = list(units.parents())
     values = values.reindex(codes).astype(float)

@@ -36,14 +36,20 @@ PIXELS = Text("pixels")
 
 class CompactDeck(pdk.Deck):
     """A Deck whose JSON has no indentation: the same map in a fifth of the bytes. ``fitted`` is the
-    view it opens on (with the canvas height the page should give it); it stays out of the JSON."""
+    view it opens on (with the canvas height the page should give it); it stays out of the JSON,
+    which is made on first use and kept (build a new deck to change a map)."""
 
     fitted: View | None = None
+    _json: str | None = None
 
     def to_json(self) -> str:  # noqa: D401 - same contract as pydeck's
-        data = json.loads(super().to_json())
-        data.pop("fitted", None)
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        """Made once: a deck is not changed after it is built, and a cached view's deck is drawn
+        on every rerun of every session that shows it."""
+        if self._json is None:
+            data = json.loads(super().to_json())
+            data.pop("fitted", None)
+            self._json = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        return self._json
 
     @property
     def height(self) -> int:

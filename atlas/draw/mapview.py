@@ -20,6 +20,9 @@ from atlas.draw.maps import CompactDeck, RegionStyle, region_deck
 from atlas.i18n import N_, count_text, fmt_number, is_count_unit
 from atlas.values import levels
 
+#: Decks kept per view, one per map frame (a phone's width, a laptop's, a projector's).
+DECKS_KEPT = 4
+
 
 @dataclass
 class RegionView:
@@ -34,8 +37,16 @@ class RegionView:
     lang: str = "en"
 
     def deck(self, extra_layers=(), frame: Frame | None = None) -> CompactDeck:
-        """The pydeck map of this view (offline, compact JSON), fitted and labelled for ``frame``."""
-        return region_deck(self.style, extra_layers, frame)
+        """The pydeck map of this view (offline, compact JSON), fitted and labelled for ``frame``;
+        kept per frame, so a view shown again (a rerun, a cached view) is not drawn again."""
+        if extra_layers:
+            return region_deck(self.style, extra_layers, frame)
+        decks = self.__dict__.setdefault("_decks", {})
+        if frame not in decks:
+            if len(decks) >= DECKS_KEPT:
+                decks.pop(next(iter(decks)), None)
+            decks[frame] = region_deck(self.style, extra_layers, frame)
+        return decks[frame]
 
     def ranked_bar_html(self, no_data_label: str, average_label: str) -> str:
         """The ranked bar as light HTML (no chart library), coloured like the map."""

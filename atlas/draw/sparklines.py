@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import pandas as pd
+
+from atlas.i18n import fmt_number, translator
+from atlas.values import levels, official
 
 WIDTH, HEIGHT, PAD = 180, 30, 3
 
@@ -102,3 +106,17 @@ _CSS = """<style>
 .sl-name{text-align:right;color:#44525a;white-space:nowrap}
 .sl-text{color:#1d2b33;white-space:nowrap}
 </style>"""
+
+
+@lru_cache(maxsize=512)
+def official_sparklines(series: str, breakdown: tuple[tuple[str, str], ...], lang: str, year: int | None) -> str:
+    """``sparklines_html`` of an official series (the 9 units and the country) in ``lang``, made once per
+    (series, breakdown, language, year) for every session.
+
+    >>> "<svg" in official_sparklines("SL_TLF_UEM", (), "ru", 2020)
+    True
+    """
+    _ = translator(lang)
+    names = {**levels.names(1, lang), official.NATIONAL: _("Kyrgyzstan")}
+    return sparklines_html(official.time_series(series, dict(breakdown) or None), names,
+                           lambda x: fmt_number(x, lang), year, _("No data"))

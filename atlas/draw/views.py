@@ -77,6 +77,19 @@ class ViewSpec:
     author: str = ""
     lang: str = DEFAULT_LANG
 
+    def cache_key(self) -> tuple:
+        """The spec as a hashable tuple (filters sorted), for caches of views every session shares.
+
+        >>> ViewSpec.from_cache_key(ViewSpec(filters={"sex": ("F",)}).cache_key()).filters
+        {'sex': ('F',)}
+        """
+        return tuple((f.name, tuple(sorted((k, tuple(v)) for k, v in self.filters.items()))
+                      if f.name == "filters" else getattr(self, f.name)) for f in dataclasses.fields(self))
+
+    @classmethod
+    def from_cache_key(cls, key: tuple) -> ViewSpec:
+        return cls(**{name: dict(value) if name == "filters" else value for name, value in key})
+
     # --- query parameters ---------------------------------------------------------------------
 
     def to_query_params(self) -> dict[str, str]:

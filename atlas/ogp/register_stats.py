@@ -74,7 +74,7 @@ def long_frame(entries: list[Entry], theme: str | None = None, wide: bool = True
 def per_unit(entries: list[Entry], level: int, theme: str | None = None, wide: bool = True) -> UnitCounts:
     """Organisations and activities per unit at ``level`` (1: ISO codes, 2: p-codes), optionally one theme.
 
-    >>> per_unit([], 2).table["organisations"].sum()
+    >>> int(per_unit([], 2).table["organisations"].sum())
     0
     """
     key = "parent_iso" if level == 1 else "pcode"
@@ -254,7 +254,7 @@ def register_geojson(entries: list[Entry], lang: str = "en") -> bytes:
 
     Full-resolution boundaries (OCHA COD-AB); properties are public fields only, never a contact.
 
-    >>> json.loads(register_geojson([]))["features"][0]["properties"]["organisations"]
+    >>> import json; json.loads(register_geojson([]))["features"][0]["properties"]["organisations"]
     0
     """
     long = long_frame(entries)

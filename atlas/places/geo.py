@@ -63,7 +63,7 @@ def label_points(level: int = 1) -> dict[str, tuple[float, float]]:
     """Where each unit's label goes: a point well inside each polygon, the cities at their symbol.
 
     >>> round(label_points()["KG-N"][0]), len(label_points(2))
-    (75, 55)
+    (76, 55)
     """
     if level == 2:
         table = units.level2()

@@ -45,7 +45,7 @@ class Indicator:
     def values(self, level: int = 1) -> pd.Series:
         """Values at ``level``; at level 2 without ``compute2`` every unit has no data (NaN).
 
-        >>> indicator("population").values(2).isna().all()
+        >>> bool(indicator("population").values(2).isna().all())
         True
         """
         if level == 2:
@@ -227,6 +227,16 @@ class DatasetTable:
     units: dict[str, str] = field(default_factory=dict)  # column -> unit msgid or text
     level: int = 1  # what ``region_col`` holds: 1 ISO codes, 2 level-2 p-codes
     official: Any = None  # official_table.OfficialMeta for an official SDG series, else None
+
+
+def is_fixed(key: str) -> bool:
+    """Whether ``key`` is a built-in dataset whose rows never change while the app runs, so a view of it
+    may be made once for every session (the live register changes with each entry; uploads are private).
+
+    >>> is_fixed("regions"), is_fixed("sdg:SL_TLF_UEM"), is_fixed("ngo_register"), is_fixed("upload:ab")
+    (True, True, False, False)
+    """
+    return is_builtin(key) and key != "ngo_register"
 
 
 def is_builtin(key: str) -> bool:

@@ -12,7 +12,7 @@ indices (``is_rate``) are never summed over regions nor divided by population.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -74,15 +74,19 @@ def info(series: str) -> pd.Series:
     >>> info("SL_TLF_UEM")["unit"]
     'PT'
     """
-    cat = catalogue()
-    if series not in cat.index:
+    if series not in catalogue().index:
         raise UserError(
             Msg(
                 N_("Unknown official series {series}. Series that exist: {known}"),
-                {"series": series, "known": _short(list(cat.index))},
+                {"series": series, "known": _short(list(catalogue().index))},
             )
         )
-    return cat.loc[series]
+    return _info(series)
+
+
+@cache  # one row per series of the catalogue, which never changes while the app runs
+def _info(series: str) -> pd.Series:
+    return catalogue().loc[series]
 
 
 def goals() -> list[str]:
@@ -91,7 +95,7 @@ def goals() -> list[str]:
     >>> goals()[:3]
     ['1', '2', '3']
     """
-    return sorted(set(catalogue()["goal"]), key=int)
+    return list(_tree()[0])
 
 
 def targets(goal: str) -> list[str]:
@@ -100,9 +104,7 @@ def targets(goal: str) -> list[str]:
     >>> targets("1")[:2]
     ['1.1', '1.2']
     """
-    cat = catalogue()
-    found = set(cat.loc[cat["goal"] == str(goal), "target"])
-    return sorted(found, key=lambda t: (len(t.split(".")[1]) if t.split(".")[1].isdigit() else 9, t))
+    return list(_tree()[0].get(str(goal), ()))
 
 
 def series_of(target: str) -> list[str]:
@@ -111,8 +113,20 @@ def series_of(target: str) -> list[str]:
     >>> "SH_DYN_MORT" in series_of("3.2")
     True
     """
+    return list(_tree()[1].get(str(target), ()))
+
+
+@lru_cache(maxsize=1)
+def _tree() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """goal → its targets (numbers before letters) and target → its series (catalogue order), built once."""
     cat = catalogue()
-    return list(cat.index[cat["target"] == str(target)])
+    by_goal = {
+        goal: tuple(sorted(set(cat.loc[cat["goal"] == goal, "target"]),
+                           key=lambda t: (len(t.split(".")[1]) if t.split(".")[1].isdigit() else 9, t)))
+        for goal in sorted(set(cat["goal"]), key=int)
+    }
+    by_target = {t: tuple(cat.index[cat["target"] == t]) for ts in by_goal.values() for t in ts}
+    return by_goal, by_target
 
 
 def name(series: str, lang: str = "en") -> str:
@@ -162,9 +176,15 @@ def breakdowns(series: str) -> dict[str, list[str]]:
 
 
 def _rows(series: str, breakdown: dict[str, str] | None) -> pd.DataFrame:
-    """The observations of ``series`` at ``breakdown`` (the default for every dimension not named)."""
+    """The observations of ``series`` at ``breakdown`` (the default for every dimension not named);
+    kept per (series, breakdown): the table never changes while the app runs. Read-only."""
+    return _rows_at(series, tuple(sorted((breakdown or {}).items())))
+
+
+@lru_cache(maxsize=1024)
+def _rows_at(series: str, breakdown: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     key = default_breakdown(series)
-    for dim, code in (breakdown or {}).items():
+    for dim, code in breakdown:
         offered = breakdowns(series).get(dim) or ([key[dim]] if dim in key else [])
         if code not in offered:
             raise UserError(
@@ -213,18 +233,29 @@ def national(series: str, year: int, breakdown: dict[str, str] | None = None) ->
 
 def comments(series: str, year: int, breakdown: dict[str, str] | None = None) -> dict[str, str]:
     """The source's notes on the values shown, by ISO code ("including Osh city"…); only non-empty."""
-    rows = _rows(series, breakdown)
-    at = rows[(rows["year"] == int(year)) & (rows["comment"] != "")]
+    return dict(_comments(series, int(year), tuple(sorted((breakdown or {}).items()))))
+
+
+@lru_cache(maxsize=1024)
+def _comments(series: str, year: int, breakdown: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    rows = _rows_at(series, breakdown)
+    at = rows[(rows["year"] == year) & (rows["comment"] != "")]
     return dict(zip(at["iso"].astype(str), at["comment"], strict=True))
 
 
 def time_series(series: str, breakdown: dict[str, str] | None = None) -> pd.DataFrame:
-    """Years × (9 ISO codes + "KG"); NaN where a year has no value (a gap, not a zero).
+    """Years × (9 ISO codes + "KG"); NaN where a year has no value (a gap, not a zero). Kept per
+    (series, breakdown) and shared: read-only.
 
     >>> time_series("SL_TLF_UEM").columns[-1]
     'KG'
     """
-    rows = _rows(series, breakdown)
+    return _time_series(series, tuple(sorted((breakdown or {}).items())))
+
+
+@lru_cache(maxsize=512)
+def _time_series(series: str, breakdown: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    rows = _rows_at(series, breakdown)
     wide = rows.pivot_table(index="year", columns="iso", values="value", observed=True, aggfunc="first")
     wide.columns = wide.columns.astype(str)
     return wide.reindex(columns=[*CODES, NATIONAL]).sort_index()

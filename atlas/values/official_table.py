@@ -131,6 +131,11 @@ def official_table(key: str, lang: str = "en") -> DatasetTable:
     return DatasetTable(**{**table.__dict__, "frame": table.frame.copy()})
 
 
+def shared_table(key: str, lang: str = "en") -> DatasetTable:
+    """The same table as ``official_table`` without the copy: shared by every session, read-only."""
+    return _table(key, lang if lang in _LANGS else "en")
+
+
 def unit_text(series: str, lang: str) -> str:
     """The unit as shown beside a number: "%" for a percentage, else the catalogue's words in ``lang``.
 
