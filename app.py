@@ -6,10 +6,12 @@ import streamlit as st
 
 from atlas.timing import timed
 from ui.common import house_style, language_switch, tr
+from ui.state import settle
 
 st.set_page_config(page_title="Achyk Atlas", page_icon="🗺️", layout="wide")  # i18n: ok (product name)
 _ = tr()
 house_style()
+settle()  # once per process: the shared data loaded and kept out of the garbage collector's sweeps
 
 PAGES = {
     _("Explore"): [
