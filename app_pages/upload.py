@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.errors import UserError
-from atlas.values import userdata
 from ui import state
 from ui import upload as ui
 from ui.common import tr
@@ -43,7 +42,7 @@ if source is not None:
         choices.swap_points = bool(st.session_state.get("upload_swap", False))
         choices.where = ui.filters(up, choices, _)
         try:
-            built = userdata.build(up, choices, label=name or _("Pasted table"))
+            built = ui.build(up, choices, name or _("Pasted table"))
         except UserError as err:
             ui.show_error(err, _)
     if built is not None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas import ogp
 from atlas.i18n import N_, format_date
 from atlas.ogp import monitoring
+from atlas.ogp.commitments import active_localised
 from ui.common import lang, tr
 from ui.state import store
 
 
 def active_table() -> pd.DataFrame:
     """The reference table in force (the trainer's newest upload, else the bundled one), with ``title``
-    and ``lead`` in the page's language (English where the project has no translation)."""
-    return ogp.localised(ogp.active_commitments(store()), lang())
+    and ``lead`` in the page's language (English where the project has no translation). Read-only."""
+    return active_localised(store(), lang())
 
 
 def _field_line(label: str, value: str) -> str:

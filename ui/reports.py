@@ -12,7 +12,6 @@ from atlas.ogp import NOT_IN_DATA, monitoring
 from atlas.ogp.reports import EARLIEST_OBSERVATION, NATIONAL, STATUSES, Report, ReportInvalid, local_today
 from atlas.places.gazetteer import CODES
 from ui.common import lang, show_user_error, tr
-from ui.ogp import active_table
 from ui.state import editor_key, store
 
 KEPT_KEY = "reports_kept_key"
@@ -21,7 +20,7 @@ FIELDS = ("commitment_id", "activity", "regions", "status", "evidence", "observe
 
 def commitment_choices() -> dict[str, str]:
     """ID → label of every commitment a report may name (known-missing ones labelled)."""
-    return monitoring.commitment_choices(active_table(), tr()(NOT_IN_DATA))
+    return monitoring.active_choices(store(), lang(), tr()(NOT_IN_DATA))  # shared: read-only
 
 
 def region_format() -> Callable[[str], str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +26,7 @@ from ui.levels import level_switch
 from ui.mapframe import show_map, static_map
 
 T = Callable[[str], str]
+R = TypeVar("R")
 SOURCE = "upload_source"  # which input spoke last: "file", "paste" or "sample"
 ACTIVE = "upload_active_key"  # content key of the upload the widgets below describe
 PARSED = "upload_parsed"  # (content key, overrides) → Upload, this session only
@@ -163,8 +165,8 @@ def report(up: read.Upload, _: T) -> None:
 
 
 def roles(up: read.Upload, _: T) -> userdata.Choices:
-    """The column roles, as guessed, with a widget to change each."""
-    guess = userdata.default_choices(up)
+    """The column roles, as guessed (once per file read), with a widget to change each."""
+    guess = _kept("upload_guess", up, lambda: userdata.default_choices(up))
     columns = [c for c in up.table.columns if c != "geometry"]
     if up.kind == "vector" and "lat" not in columns:
         columns += ["lat", "lon"]
@@ -268,6 +270,12 @@ def region_label(code: str, _: T, lg: str) -> str:
     return f"{units.unit_name(code, lg)}, {gazetteer.region_name(parent, lg)} ({code})"
 
 
+def build(up: read.Upload, choices: userdata.Choices, label: str) -> userdata.Built:
+    """``userdata.build`` once per file read and set of choices in this session: a rerun that changes
+    nothing on the table (a map option, a download) reuses the matched table, and so its map."""
+    return _kept("upload_built", (up, repr(choices), label), lambda: userdata.build(up, choices, label=label))
+
+
 def fixer(built: userdata.Built, key: str, _: T) -> None:
     """"N of M rows matched", then one choice per value that needs a look; fixes apply to every row."""
     m = built.match
@@ -341,7 +349,7 @@ def result(table, _: T) -> None:
     spec = ViewSpec(dataset=table.key, column=column, aggregation="sum" if column else "count",
                     normalisation="none", year=userdata.latest_year(table), lang=lang(), level=table.level,
                     source=_("Your data") + ": " + str(table.label))
-    composed = compose(spec, table, _)
+    composed = _kept("upload_composed", (table, spec.cache_key()), lambda: compose(spec, table, _))
     st.subheader(composed.caption)
     left, right = st.columns([3, 2], gap="medium")
     with left:
@@ -355,6 +363,22 @@ def result(table, _: T) -> None:
             st.session_state["builder_dataset"] = table.key
             st.switch_page("app_pages/builder.py")
     st.dataframe(table.frame, hide_index=True, key="upload_table")
+
+
+def _kept(name: str, source: object, make: Callable[[], R]) -> R:
+    """``make()`` once per ``source`` (the same object, or an equal tuple holding it) in this session:
+    what a rerun with the same file and choices would compute again. Only the latest is kept."""
+    kept = st.session_state.get(name)
+    if kept is None or not _same(kept[0], source):
+        kept = (source, make())
+        st.session_state[name] = kept
+    return kept[1]
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return a is b or (isinstance(a, str | int | float | bool | type(None)) and a == b)
 
 
 def show_error(err: UserError | Msg, _: T) -> None:

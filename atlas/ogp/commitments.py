@@ -272,6 +272,22 @@ def _translations() -> dict[tuple[str, str, str], str]:
     return {(r["field"], r["en"].strip(), lang): r[lang].strip() for r in rows for lang in ("ky", "ru") if r[lang]}
 
 
+def active_localised(store: Any, lang: str) -> pd.DataFrame:
+    """``localised(active_commitments(store), lang)``, made once per (table version, language) and shared
+    by every session: read-only. Pages ask for it several times a rerun.
+
+    >>> active_localised(None, "ru") is active_localised(None, "ru")
+    True
+    """
+    return localised_version(store.reference_csv() if store is not None else None, lang)
+
+
+@lru_cache(maxsize=16)
+def localised_version(data: bytes | None, lang: str) -> pd.DataFrame:
+    """The table of one stored version (``None``: the bundled table) in ``lang``; shared: read-only."""
+    return localised(_parse_cached(data).copy() if data else bundled_commitments(), lang)
+
+
 def localised(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``df`` plus ``title`` and ``lead``: the title and lead institution in ``lang``, English where none.
 

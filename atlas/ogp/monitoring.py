@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -128,6 +129,16 @@ def empty_irm_fields(df: pd.DataFrame) -> list[str]:
     """
     table = irm_table(df)
     return [f for f in IRM_FIELDS if table.loc[f].drop("").sum() == 0]
+
+
+def active_choices(store, lang: str, not_in_data: str) -> dict[str, str]:
+    """``commitment_choices`` of the active table in ``lang``, made once per (version, language): read-only."""
+    return _choices_of(store.reference_csv() if store is not None else None, lang, not_in_data)
+
+
+@lru_cache(maxsize=16)
+def _choices_of(data: bytes | None, lang: str, not_in_data: str) -> dict[str, str]:
+    return commitment_choices(commitments.localised_version(data, lang), not_in_data)
 
 
 def commitment_choices(df: pd.DataFrame, not_in_data: str) -> dict[str, str]:
