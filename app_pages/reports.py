@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas.keep.reports import reports_csv_of
 from atlas.ogp import monitoring
 from atlas.ogp.reports import NATIONAL, STATUSES, ReportFilter
 from atlas.places.gazetteer import CODES
@@ -56,7 +57,7 @@ if not table.empty:
         },
     )
 st.download_button(
-    _("Download these reports (CSV)"), store().reports_csv(filters, include_samples=samples),
+    _("Download these reports (CSV)"), reports_csv_of(frame),
     file_name="achyk_monitoring_reports.csv", mime="text/csv", key="list_csv", icon=":material/download:",
 )
 st.caption(_("The CSV opens safely in Excel (cells that look like formulas are neutralised); contacts are left out."))

@@ -233,10 +233,7 @@ class ReportsMixin:
         >>> store.reports_csv()[:3]  # doctest: +SKIP
         b'\\xef\\xbb\\xbf'
         """
-        df = self.reports_frame(filters, include_samples).drop(columns=["hidden"])
-        if not include_contact:
-            df = df.drop(columns=["contact"])
-        return to_safe_csv(df)
+        return reports_csv_of(self.reports_frame(filters, include_samples), include_contact)
 
     def report_stats(self, filters: ReportFilter | None = None, include_samples: bool = False) -> ReportStats:
         """Status counts per commitment, reports per region with share completed, reports per month.
@@ -304,3 +301,14 @@ class ReportsMixin:
         with self._tx() as conn:
             query = sa.select(sa.func.count()).select_from(reports_t).where(reports_t.c.is_sample.is_(True))
             return int(conn.execute(query).scalar_one())
+
+
+def reports_csv_of(frame: pd.DataFrame, include_contact: bool = False) -> bytes:
+    """Formula-safe CSV of a ``reports_frame`` (a page that already has the frame saves a query);
+    contacts are left out unless asked for.
+
+    >>> reports_csv_of(pd.DataFrame({"id": [1], "activity": ["=1+1"], "contact": ["a@b"], "hidden": [False]}))
+    b"\\xef\\xbb\\xbfid,activity\\r\\n1,'=1+1\\r\\n"
+    """
+    df = frame.drop(columns=["hidden"])
+    return to_safe_csv(df if include_contact else df.drop(columns=["contact"]))
