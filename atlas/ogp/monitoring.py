@@ -207,16 +207,22 @@ def reports_display(frame: pd.DataFrame, lang: str, _: Callable[[str], str]) -> 
     """
     if frame.empty:
         return pd.DataFrame()
+
+    def each_distinct(column: str, show: Callable) -> pd.Series:
+        # formatted once per distinct value: a workshop's hundreds of reports share few dates and places
+        values = frame[column]
+        return values.map({v: show(v) for v in values.unique()})
+
     out = pd.DataFrame({
         "id": frame["id"],
         "commitment": frame["commitment_id"],
         "activity": frame["activity"],
-        "regions": frame["regions"].map(lambda s: ", ".join(region_label(c, lang, _) for c in s.split("; "))),
-        "status": frame["status"].map(lambda s: _(STATUSES.get(s, s))),
-        "observed": frame["observed_on"].map(lambda d: format_date(d, lang, "medium")),
+        "regions": each_distinct("regions", lambda s: ", ".join(region_label(c, lang, _) for c in s.split("; "))),
+        "status": each_distinct("status", lambda s: _(STATUSES.get(s, s))),
+        "observed": each_distinct("observed_on", lambda d: format_date(d, lang, "medium")),
         "organisation": frame["organisation"],
         "evidence": frame["evidence"],
-        "link": frame["evidence"].map(evidence_link),
+        "link": each_distinct("evidence", evidence_link),
         "sample": frame["is_sample"].map(lambda s: _(N_("sample")) if s else ""),
     })
     return out.reset_index(drop=True)

@@ -119,14 +119,14 @@ def match_code(raw: object) -> str | None:
 
 def _narrow(codes: frozenset[str], kind: str, oblast: str | None) -> list[str]:
     """Keep the candidates the value's own words and its oblast allow."""
-    table = units.level2()
+    types, parents = units.unit_types(), units.parents()
     out = sorted(codes)
     if kind == "rayon":
-        out = [c for c in out if table.at[c, "unit_type"] == "rayon"] or out
+        out = [c for c in out if types[c] == "rayon"] or out
     elif kind == "town":
-        out = [c for c in out if table.at[c, "unit_type"] != "rayon"] or out
+        out = [c for c in out if types[c] != "rayon"] or out
     if oblast:
-        out = [c for c in out if table.at[c, "parent_iso"] == oblast]
+        out = [c for c in out if parents[c] == oblast]
     return out
 
 

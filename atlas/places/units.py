@@ -92,7 +92,22 @@ def parents() -> dict[str, str]:
     >>> parents()["KG08203000000"], parents()["KG21000000000"]
     ('KG-C', 'KG-GO')
     """
+    return dict(_parents())
+
+
+@lru_cache(maxsize=1)
+def _parents() -> dict[str, str]:
     return dict(_level2()["parent_iso"])
+
+
+@lru_cache(maxsize=1)
+def unit_types() -> dict[str, str]:
+    """Level-2 p-code → "rayon" or the kind of town or city (made once: read-only).
+
+    >>> unit_types()["KG04220000000"]
+    'rayon'
+    """
+    return dict(_level2()["unit_type"])
 
 
 def unit_name(pcode: str, lang: str = "en") -> str:
