@@ -34,6 +34,7 @@ PAGES: dict[str, tuple[str, str | None, tuple]] = {
     "dashboard": ("app_pages/dashboard.py", None, ()),
     "register_map": ("app_pages/register_map.py", None, ()),
     "present": ("app_pages/present.py", None, ()),
+    "reports": ("app_pages/reports.py", None, ()),
 }
 _OURS = re.compile(r"\((?:/[^:]*/)?(atlas|ui|app_pages)/[^:]*:\d+\)|streamlit/(elements|proto)/")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, fields, replace
+from dataclasses import fields, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -200,9 +200,11 @@ class ReportsMixin:
         >>> list(store.reports_frame().columns)[:3]  # doctest: +SKIP
         ['id', 'commitment_id', 'activity']
         """
-        rows = [asdict(r) for r in self.list_reports(filters, include_samples, include_hidden)]
         columns = [f.name for f in fields(Report)]
-        df = pd.DataFrame(rows, columns=columns)
+        # plain tuples: dataclasses.asdict deep-copies every field and was most of this page's rerun
+        rows = [tuple(getattr(r, c) for c in columns) for r in self.list_reports(filters, include_samples,
+                                                                                   include_hidden)]
+        df = pd.DataFrame.from_records(rows, columns=columns)
         df["regions"] = df["regions"].map(lambda rs: "; ".join(rs))
         return df[
             [
