@@ -132,8 +132,9 @@ def compose(spec: ViewSpec, table: DatasetTable, _: Callable[[str], str] = str,
                     [*agg.warnings, *view.classes.warnings], frame, source, legend_title, reference_label)
 
 
-#: Views of fixed built-in data kept for every session: a few hundred distinct views cover a workshop.
-FIXED_KEPT = 256
+#: Views of fixed built-in data kept for every session (least recently used dropped first): bounded, so
+#: the server's memory levels off while participants browse dozens of series.
+FIXED_KEPT = 128
 
 
 def compose_fixed(spec: ViewSpec, highlight: str | None = None) -> Composed:
