@@ -42,10 +42,10 @@ def settle() -> None:
     _SETTLED.set()
     for lg in i18n.LANGS:
         i18n.translator(lg)
-        for level in (1, 2):
+        for dataset, column, level in (("regions", "population", 1), ("elevation_rayons", "elev_median_m", 2)):
             try:
-                compose_fixed(ViewSpec(dataset="regions", column="population", aggregation="sum",
-                                       normalisation="none", level=level, lang=lg)).view.deck()
+                compose_fixed(ViewSpec(dataset=dataset, column=column, aggregation="mean", normalisation="none",
+                                       level=level, lang=lg)).view.deck()
             except UserError:  # warming is best effort: a page still builds what it needs
                 pass
     gc.collect()

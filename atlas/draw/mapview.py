@@ -7,6 +7,7 @@ and its handout always agree.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from atlas.values import levels
 
 #: Decks kept per view, one per map frame (a phone's width, a laptop's, a projector's).
 DECKS_KEPT = 4
+_DECKS_LOCK = threading.Lock()
 
 
 @dataclass
@@ -42,11 +44,14 @@ class RegionView:
         if extra_layers:
             return region_deck(self.style, extra_layers, frame)
         decks = self.__dict__.setdefault("_decks", {})
-        if frame not in decks:
-            if len(decks) >= DECKS_KEPT:
-                decks.pop(next(iter(decks)), None)
-            decks[frame] = region_deck(self.style, extra_layers, frame)
-        return decks[frame]
+        deck = decks.get(frame)
+        if deck is None:
+            deck = region_deck(self.style, extra_layers, frame)
+            with _DECKS_LOCK:  # a shared view is drawn by several sessions' threads at once
+                while len(decks) >= DECKS_KEPT:
+                    decks.pop(next(iter(decks)))
+                decks[frame] = deck
+        return deck
 
     def ranked_bar_html(self, no_data_label: str, average_label: str) -> str:
         """The ranked bar as light HTML (no chart library), coloured like the map."""
