@@ -66,6 +66,26 @@ def app_url(tmp_path_factory):
     proc.wait(timeout=20)
 
 
+@pytest.fixture(scope="module")
+def demo_story_server(tmp_path_factory):
+    """Our own server whose store already holds the workshop's demo story (the shared server's store is not
+    reachable from a test): yields (url, story id)."""
+    from atlas.keep import Store
+    from atlas.share import workshop
+
+    var = tmp_path_factory.mktemp("demo_var")
+    store = Store(f"sqlite:///{var / 'achyk.sqlite3'}")
+    try:
+        story_id = workshop.load_demo(store, True, str, "e2e-editor-key-0123456789abcdef").story_id
+    finally:
+        store.close()
+    port = free_port()
+    proc = start_server(var, port)
+    yield f"http://127.0.0.1:{port}", story_id
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

@@ -22,7 +22,7 @@ from pg import PgServer, find_bindir  # noqa: E402
 
 # One live app server and one Chromium for every browser test (tests/e2e, tests/adversarial):
 # two Playwright instances in one thread cannot coexist.
-from tests.browserkit import app_url, browser, page  # noqa: E402, F401 (fixtures)
+from tests.browserkit import app_url, browser, demo_story_server, page  # noqa: E402, F401 (fixtures)
 
 _db_numbers = itertools.count(1)
 

@@ -6,32 +6,13 @@ import re
 
 import pytest
 
-from tests.browserkit import free_port, screenshot, start_server, wait_for_app
+from tests.browserkit import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def served_story(tmp_path_factory):
-    """Our own server, whose store already holds the sample story (the shared server's store is not reachable)."""
-    from atlas.keep import Store
-    from atlas.share import workshop
-
-    var = tmp_path_factory.mktemp("present_var")
-    store = Store(f"sqlite:///{var / 'achyk.sqlite3'}")
-    try:
-        story_id = workshop.load_demo(store, True, str, "e2e-editor-key-0123456789abcdef").story_id
-    finally:
-        store.close()
-    port = free_port()
-    proc = start_server(var, port)
-    yield f"http://127.0.0.1:{port}", story_id
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-def test_presentation_is_readable_on_a_projector(page, served_story):
-    app_url, story_id = served_story
+def test_presentation_is_readable_on_a_projector(page, demo_story_server):
+    app_url, story_id = demo_story_server
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(f"{app_url}/present?story={story_id}&lang=en")
     wait_for_app(page)
