@@ -18,30 +18,11 @@ from atlas.draw.mapview import region_view
 from atlas.i18n import translator
 from atlas.places import gazetteer
 from atlas.values import datasets
-from tests.browserkit import ARGS, CHROMIUM, free_port, screenshot, start_server, wait_for_app
+from tests.browserkit import ARGS, CHROMIUM, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 SIZES = {"laptop": (1280, 800), "phone": (390, 844)}
 CANVAS = "[data-testid='stDeckGlJsonChart'] canvas"
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """Our own server whose store holds the demo story, for the presentation page."""
-    from atlas.keep import Store
-    from atlas.share import workshop
-
-    var = tmp_path_factory.mktemp("fit_var")
-    store = Store(f"sqlite:///{var / 'achyk.sqlite3'}")
-    try:
-        story_id = workshop.load_demo(store, True, str, "e2e-editor-key-0123456789abcdef").story_id
-    finally:
-        store.close()
-    port = free_port()
-    proc = start_server(var, port)
-    yield f"http://127.0.0.1:{port}", story_id
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 def _pixels(page) -> np.ndarray:
@@ -70,14 +51,16 @@ def _edge(pixels: np.ndarray, ring: int = 2) -> np.ndarray:
                            pixels[:, :ring].reshape(-1, 3), pixels[:, -ring:].reshape(-1, 3)])
 
 
-def _assert_country_inside(pixels: np.ndarray, class_colours=()) -> None:
-    """No region colour on the canvas edge (only the pale sea, neighbours and their borders), and the
-    country fills the canvas: its coloured pixels span most of its width or height."""
+def _assert_country_inside(pixels: np.ndarray, class_colours=(), fills: bool = True) -> None:
+    """No region colour on the canvas edge (only the pale sea, neighbours and their borders), and, with
+    ``fills``, the country fills the canvas: its coloured pixels span most of its width or height."""
     edge = _edge(pixels)
     assert (_saturation(edge[None])[0] <= 16).all(), "a coloured region touches the canvas edge"
     for colour in class_colours:
         rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
         assert not (np.abs(edge - rgb).max(axis=1) <= 8).any(), colour
+    if not fills:
+        return
     ys, xs = np.nonzero(_saturation(pixels) > 30)
     span_x, span_y = (xs.max() - xs.min()) / pixels.shape[1], (ys.max() - ys.min()) / pixels.shape[0]
     assert max(span_x, span_y) > 0.75, (span_x, span_y)
@@ -96,11 +79,14 @@ def _open(browser, size: str, url: str):
 
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("lang", ["ru", "ky"])
-def test_overview_map_fits_and_its_labels_are_where_the_layout_puts_them(browser, served, size, lang):
-    app_url, _ = served
+def test_overview_map_fits_and_its_labels_are_where_the_layout_puts_them(browser, demo_story_server, size, lang):
+    app_url, _ = demo_story_server
     context, page, outside = _open(browser, size, f"{app_url}/?lang={lang}")
     try:
-        _assert_country_inside(_first_paint(page))  # the official statistics map, first on the page
+        # The official statistics map, first on the page. Until the column's width has reached the server,
+        # maps fit a phone's column (ui/mapframe.py): the first paint may be that smaller fit, which must
+        # cut nothing; the map fills its canvas once the width is known (checked below).
+        _assert_country_inside(_first_paint(page), fills=False)
         wait_for_app(page, 60_000)
         screenshot(page, f"fit_overview_official_{lang}_{size}", full_page=True)
         # The built-in indicators (population first): their labels carry names and values.
@@ -173,11 +159,11 @@ def _explained(x: float, y: float, boxes, cities, leaders, slack: float = 2.5) -
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("path", ["builder?lang=ru", "builder?lang=ky", "present?story={story}&lang=ru",
                                   "present?story={story}&lang=ky"])
-def test_builder_and_presentation_maps_fit(browser, served, size, path):
-    app_url, story_id = served
+def test_builder_and_presentation_maps_fit(browser, demo_story_server, size, path):
+    app_url, story_id = demo_story_server
     context, page, outside = _open(browser, size, f"{app_url}/{path.format(story=story_id)}")
     try:
-        _assert_country_inside(_first_paint(page))
+        _assert_country_inside(_first_paint(page), fills=False)  # perhaps the phone fit, before the width is known
         wait_for_app(page, 60_000)
         page.wait_for_timeout(2500)
         _assert_country_inside(_pixels(page))
@@ -188,8 +174,8 @@ def test_builder_and_presentation_maps_fit(browser, served, size, path):
     assert outside == []
 
 
-def test_without_webgl_the_static_svg_map_is_shown(browser, served):
-    app_url, _ = served
+def test_without_webgl_the_static_svg_map_is_shown(browser, demo_story_server):
+    app_url, _ = demo_story_server
     plain = browser.browser_type.launch(executable_path=CHROMIUM, args=[*ARGS, "--disable-webgl", "--disable-3d-apis"])
     try:
         context = plain.new_context(viewport={"width": 1280, "height": 800})
