@@ -1,4 +1,4 @@
-"""A short browser smoke load in `make test`: 8 Chromium sessions for 30 s run the workshop script; none may fail.
+"""A short browser smoke load in `make test`: 4 Chromium sessions for 30 s run the workshop script; none may fail.
 
 The server's figures come from the protocol-level load test (`make load`, scripts/load.py; its short
 version is tests/e2e/test_load_protocol.py).
@@ -25,3 +25,5 @@ def test_four_browser_sessions_for_thirty_seconds_none_fails() -> None:
     assert fig["sessions"] == 4
     assert fig["sessions_failed"] == 0, fig["errors"]
     assert fig["steps"] >= 4  # every session got through at least one step of the script
+    # a click that raced a rerun is retried on the next loop; most steps must still go through
+    assert sum(fig["timeouts"].values()) <= fig["steps"] // 2, fig["timeouts"]
