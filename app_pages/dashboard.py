@@ -7,7 +7,7 @@ import streamlit as st
 from atlas.draw.mapview import region_view
 from atlas.ogp import monitoring
 from ui import official
-from ui.common import fmt, lang, legend, sample_banner, tr
+from ui.common import choice_hint, fmt, lang, legend, sample_banner, tr
 from ui.mapframe import show_map, static_map
 from ui.ogp import active_table
 from ui.state import store
@@ -70,5 +70,6 @@ st.plotly_chart(
 
 st.header(_("What the statistics say, beside what monitors found"))
 linked = official.linked_commitments()
-chosen = st.selectbox(_("Commitment"), list(linked), key="dash_linked_commitment", format_func=linked.get)
+chosen = st.selectbox(_("Commitment"), list(linked), key="dash_linked_commitment", format_func=linked.get,
+                      placeholder=choice_hint(linked))
 official.commitment_statistics(chosen, include_samples=samples, key="dash_linked_")

@@ -8,7 +8,7 @@ from atlas import ogp
 from atlas.i18n import Msg
 from atlas.ogp import monitoring
 from ui import official
-from ui.common import lang, sources_line, tr
+from ui.common import choice_hint, lang, sources_line, tr
 from ui.ogp import active_table, commitment_card
 
 _ = tr()
@@ -28,7 +28,7 @@ with st.container(border=True):
     irm_field = c3.selectbox(
         _("IRM assessment"), [None, *monitoring.IRM_FIELDS], key="ogp_irm_field",
         format_func=lambda f: _("any") if f is None else _(monitoring.IRM_FIELDS[f]),
-    )
+     placeholder=choice_hint())
     values = sorted(set(table[irm_field].str.strip())) if irm_field else []
     irm_value = c4.selectbox(
         _("Value"), values, key="ogp_irm_value", disabled=not irm_field,
@@ -86,7 +86,8 @@ st.caption(
 
 st.header(_("Commitment details"))
 choices = monitoring.commitment_choices(table, _(ogp.NOT_IN_DATA))
-chosen = st.selectbox(_("Commitment"), list(choices), key="ogp_detail", format_func=choices.get)
+chosen = st.selectbox(_("Commitment"), list(choices), key="ogp_detail", format_func=choices.get,
+                      placeholder=choice_hint(choices))
 if chosen in set(table["commitment_id"]):
     with st.container(border=True):
         commitment_card(table.set_index("commitment_id", drop=False).loc[chosen])

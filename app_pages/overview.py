@@ -9,7 +9,7 @@ from atlas.draw.mapview import region_view
 from atlas.ogp import facts
 from atlas.values import datasets
 from ui import official
-from ui.common import lang, legend, sample_banner, sources_line, tr
+from ui.common import choice_hint, lang, legend, sample_banner, sources_line, tr
 from ui.levels import boundaries_line, level_from_link, level_switch, relief_toggle
 from ui.mapframe import show_map, static_map
 
@@ -31,7 +31,7 @@ else:
         _("Indicator"), list(datasets.INDICATORS), key="overview_indicator",
         index=list(datasets.INDICATORS).index(linked) if linked in datasets.INDICATORS else 0,
         format_func=lambda k: _(datasets.INDICATORS[k].label),
-    )
+     placeholder=choice_hint(datasets.INDICATORS))
     indicator = datasets.indicator(key)
     dataset = datasets.DATASETS[indicator.dataset]
     if dataset.is_sample:
@@ -47,7 +47,7 @@ else:
     with st.expander(_("Map options")):
         palettes = list(PALETTES)
         palette = st.selectbox(_("Colours"), palettes, key="overview_palette", index=palettes.index(DEFAULT_PALETTE),
-                               format_func=lambda p: _(PALETTES[p].label))
+                               format_func=lambda p: _(PALETTES[p].label), placeholder=choice_hint(palettes))
         k = st.slider(_("Number of classes"), 3, K_MAX, DEFAULT_K, key="overview_k")
     view = region_view(indicator.values(level), indicator.unit, lang(), _, source=_(dataset.short_source),
                        palette=palette, k=k, level=level, relief=relief)

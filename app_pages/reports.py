@@ -8,7 +8,7 @@ from atlas.keep.reports import reports_csv_of
 from atlas.ogp import monitoring
 from atlas.ogp.reports import NATIONAL, STATUSES, ReportFilter
 from atlas.places.gazetteer import CODES
-from ui.common import lang, sample_banner, tr
+from ui.common import choice_hint, lang, sample_banner, tr
 from ui.reports import commitment_choices, edit_section, region_format, report_form, show_saved
 from ui.state import store
 
@@ -30,15 +30,15 @@ st.header(_("Reports"))
 choices, region_label = commitment_choices(), region_format()
 c1, c2, c3, c4 = st.columns(4)
 cid = c1.selectbox(_("Commitment"), [None, *choices], key="list_commitment",
-                   format_func=lambda c: _("all") if c is None else choices[c])
+                   format_func=lambda c: _("all") if c is None else choices[c], placeholder=choice_hint())
 region = c2.selectbox(_("Region"), [None, *CODES, NATIONAL], key="list_region",
-                      format_func=lambda c: _("all") if c is None else region_label(c))
+                      format_func=lambda c: _("all") if c is None else region_label(c), placeholder=choice_hint())
 status = c3.selectbox(_("Status"), [None, *STATUSES], key="list_status",
-                      format_func=lambda s: _("all") if s is None else _(STATUSES[s]))
+                      format_func=lambda s: _("all") if s is None else _(STATUSES[s]), placeholder=choice_hint())
 samples = st.toggle(_("Include illustrative sample reports (labelled “sample”)"), key="list_samples")
 orgs = monitoring.organisations(store().reports_frame(include_samples=samples))
 org = c4.selectbox(_("Organisation"), [None, *orgs], key="list_org",
-                   format_func=lambda o: _("all") if o is None else o)
+                   format_func=lambda o: _("all") if o is None else o, placeholder=choice_hint())
 
 filters = ReportFilter(commitment_id=cid, status=status, region=region, organisation=org)
 frame = store().reports_frame(filters, include_samples=samples)

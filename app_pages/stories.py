@@ -7,7 +7,7 @@ import streamlit as st
 from atlas.errors import UserError
 from atlas.keep import Story
 from ui import present as up
-from ui.common import show_user_error, tr
+from ui.common import choice_hint, show_user_error, tr
 from ui.state import editor_key, store
 
 _ = tr()
@@ -34,7 +34,7 @@ if views:
     with st.expander(_("Handouts: picture, PDF, web page, data"), expanded=False):
         by_id = {v.short_id: v for v in views}
         chosen = st.selectbox(_("Saved view"), list(by_id), key="stories_handout_view",
-                              format_func=lambda k: by_id[k].title)
+                              format_func=lambda k: by_id[k].title, placeholder=choice_hint(by_id))
         built = up.composed_slide(by_id[chosen])
         if built is not None:
             up.handouts(by_id[chosen], built.composed)

@@ -115,3 +115,17 @@ def test_no_ui_string_bypasses_the_translation_layer() -> None:
         f"{len(findings)} string(s) reach the user without _() (wrap them, or add `# i18n: ok` on the "
         "line for a deliberate case such as a language name):\n" + _listing([str(f) for f in findings])
     )
+
+
+def test_every_select_box_has_a_placeholder_in_the_users_language() -> None:
+    """Streamlit's own placeholder ("Choose an option", "No options to select") is English only."""
+    import ast
+
+    missing = []
+    for path in tool.ui_files(ROOT):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("selectbox", "multiselect")
+                    and not any(k.arg == "placeholder" for k in node.keywords)):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not missing, "select boxes with Streamlit's English placeholder: " + ", ".join(missing)

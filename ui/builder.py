@@ -24,7 +24,7 @@ from atlas.values import datasets, levels, official_table
 from atlas.values.datasets import DatasetTable
 from atlas.values.indicators import AGGREGATIONS, NORMALISATIONS, _as_text
 from ui import official
-from ui.common import lang, legend, tr
+from ui.common import choice_hint, lang, legend, tr
 from ui.levels import level_switch, relief_toggle
 from ui.mapframe import draw, measure
 from ui.state import dataset_table, user_datasets
@@ -98,7 +98,7 @@ def pick_dataset() -> DatasetTable:
     options = dataset_options()
     _seed(P + "dataset", list(options), ViewSpec().dataset)
     key = st.selectbox(_("Dataset"), list(options), key=P + "dataset", format_func=lambda k: _(options[k]),
-                       on_change=_to_official)
+                       on_change=_to_official, placeholder=choice_hint(options))
     if key == OFFICIAL:
         key = official.pick_series(P + "sdg_")
     return dataset_table(key)
@@ -125,7 +125,8 @@ def official_widgets(table: DatasetTable) -> dict:
     earlier = [None, *(y for y in meta.years if y < year)]
     _seed(P + "since", earlier, None)
     since = st.selectbox(_("Change since"), earlier, key=P + "since",
-                         format_func=lambda y: _("no change map") if y is None else str(y))
+                         format_func=lambda y: _("no change map") if y is None else str(y),
+                         placeholder=choice_hint(earlier))
     return dict(column="value", aggregation="sum", normalisation=norm, filters={}, year=year, since=since)
 
 
@@ -137,11 +138,11 @@ def data_widgets(table: DatasetTable, level: int = 1) -> dict:
     columns = ["", *table.value_cols]
     _seed(P + "column", columns, columns[1] if len(columns) > 1 and table.key != "ngo_sample" else "")
     column = st.selectbox(_("Value"), columns, key=P + "column",
-                          format_func=lambda c: c or _("(count the rows)"))
+                          format_func=lambda c: c or _("(count the rows)"), placeholder=choice_hint(columns))
     aggs = ["count"] if not column else list(AGGREGATIONS)
     _seed(P + "aggregation", aggs, "count" if not column else "sum")
     how = st.selectbox(_("Combine the rows of a region by"), aggs, key=P + "aggregation",
-                       format_func=lambda a: _(AGGREGATIONS[a].label))
+                       format_func=lambda a: _(AGGREGATIONS[a].label), placeholder=choice_hint(aggs))
     norms = list(NORMALISATIONS) if AGGREGATIONS[how].is_total else ["none"]
     if level == 2:
         norms = [n for n in norms if n != "per_10k"]
@@ -184,10 +185,10 @@ def style_widgets() -> dict:
     _ = tr()
     _seed(P + "map_type", list(MAP_TYPES), "choropleth")
     map_type = st.selectbox(_("Map type"), list(MAP_TYPES), key=P + "map_type",
-                            format_func=lambda m: _(MAP_TYPES[m]))
+                            format_func=lambda m: _(MAP_TYPES[m]), placeholder=choice_hint(MAP_TYPES))
     _seed(P + "scheme", list(SCHEMES), ViewSpec().scheme)
     scheme = st.selectbox(_("Classes"), list(SCHEMES), key=P + "scheme", format_func=lambda s: _(SCHEMES[s].label),
-                          help=_(SCHEMES[st.session_state[P + "scheme"]].help))
+                          help=_(SCHEMES[st.session_state[P + "scheme"]].help), placeholder=choice_hint(SCHEMES))
     breaks: tuple[float, ...] = ()
     if scheme == "manual":
         st.session_state.setdefault(P + "breaks", "")
@@ -203,7 +204,8 @@ def style_widgets() -> dict:
     k = st.slider(_("Number of classes"), 3, K_MAX, key=P + "k", disabled=scheme == "manual")
     options = builder.palette_options()
     _seed(P + "palette", list(options), ViewSpec().palette)
-    palette = st.selectbox(_("Colours"), list(options), key=P + "palette", format_func=lambda p: palette_label(p, _))
+    palette = st.selectbox(_("Colours"), list(options), key=P + "palette", format_func=lambda p: palette_label(p, _),
+                           placeholder=choice_hint(options))
     st.session_state.setdefault(P + "reverse", False)
     reverse = st.checkbox(_("Reverse the colours"), key=P + "reverse")
     center = None
@@ -350,9 +352,11 @@ def custom_geography(table: DatasetTable) -> tuple | None:
     if not shape_cols:
         st.error(_("The polygons have no name or code column to match the table to."))
         return None
-    id_col = st.selectbox(_("Name or code column of the polygons"), shape_cols, key=P + "geo_id")
+    id_col = st.selectbox(_("Name or code column of the polygons"), shape_cols, key=P + "geo_id",
+                          placeholder=choice_hint(shape_cols))
     table_cols = [str(c) for c in table.frame.columns]
-    key_col = st.selectbox(_("Column of the table with the same names or codes"), table_cols, key=P + "geo_key")
+    key_col = st.selectbox(_("Column of the table with the same names or codes"), table_cols, key=P + "geo_key",
+                           placeholder=choice_hint(table_cols))
     return gdf, id_col, key_col
 
 

@@ -60,6 +60,15 @@ def fmt(value: float, decimals: int | None = None) -> str:
     return i18n.fmt_number(value, lang(), decimals)
 
 
+def choice_hint(options: Sequence | None = None) -> str:
+    """A select box's placeholder in the user's language, instead of Streamlit's English one.
+
+    It shows when nothing is chosen, or when there is nothing to choose (the box is then disabled).
+    """
+    _ = tr()
+    return _("Choose from the list") if options is None or len(options) else _("Nothing to choose yet")
+
+
 def sources_line(sources: Sequence[str]) -> None:
     """The provenance line under a map, chart or table: every bundled number names its source."""
     _ = tr()

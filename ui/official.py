@@ -19,7 +19,7 @@ from atlas.ogp import statistics
 from atlas.ogp.reports import ReportFilter
 from atlas.values import official, official_table
 from atlas.values.datasets import DatasetTable
-from ui.common import lang, legend, sources_line, tr
+from ui.common import choice_hint, lang, legend, sources_line, tr
 from ui.levels import boundaries_line
 from ui.mapframe import show_map, static_map
 from ui.state import store
@@ -62,15 +62,15 @@ def pick_series(prefix: str, default: str = official_table.DEFAULT_SERIES) -> st
     goals = official.goals()
     _keep(prefix + "goal", goals, str(first["goal"]))
     goal = st.selectbox(_("SDG goal"), goals, key=prefix + "goal",
-                        format_func=lambda g: f"{g}. {_(GOALS.get(g, ''))}".strip(". "))
+                        format_func=lambda g: f"{g}. {_(GOALS.get(g, ''))}".strip(". "), placeholder=choice_hint(goals))
     targets = official.targets(goal)
     _keep(prefix + "target", targets, str(first["target"]) if str(first["target"]) in targets else targets[0])
     target = st.selectbox(_("Target"), targets, key=prefix + "target",
-                          format_func=lambda t: _("Target {target}").format(target=t))
+                          format_func=lambda t: _("Target {target}").format(target=t), placeholder=choice_hint(targets))
     series_list = official.series_of(target)
     _keep(prefix + "series", series_list, default if default in series_list else series_list[0])
     series = st.selectbox(_("Indicator"), series_list, key=prefix + "series",
-                          format_func=lambda s: f"{official.name(s, lg)} [{s}]")
+                          format_func=lambda s: f"{official.name(s, lg)} [{s}]", placeholder=choice_hint(series_list))
     choices = [f"{dim}={code}" for dim, codes in official.breakdowns(series).items() for code in codes]
     breakdown: dict[str, str] = {}
     if choices:
@@ -79,7 +79,7 @@ def pick_series(prefix: str, default: str = official_table.DEFAULT_SERIES) -> st
         _keep(prefix + "breakdown", choices, choices[0])
         chosen = st.selectbox(_("Breakdown"), choices, key=prefix + "breakdown",
                               format_func=lambda c: str(names.loc[tuple(c.split("=", 1)), col])
-                              if tuple(c.split("=", 1)) in names.index else c)
+                              if tuple(c.split("=", 1)) in names.index else c, placeholder=choice_hint(choices))
         dim, code = chosen.split("=", 1)
         breakdown = {dim: code}
     return official_table.make_key(series, breakdown)

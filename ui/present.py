@@ -24,7 +24,7 @@ from atlas.share import saved, workshop
 from atlas.values import datasets
 from atlas.values.datasets import DatasetTable
 from ui.builder import size_legend
-from ui.common import fmt, lang, legend, sample_banner, show_user_error, tr
+from ui.common import choice_hint, fmt, lang, legend, sample_banner, show_user_error, tr
 from ui.mapframe import draw, measure, static_map
 from ui.state import editor_key, store
 from ui.trainer import trainer_unlocked
@@ -198,7 +198,7 @@ def handouts(view: SavedView, c: Composed) -> None:
     """Handout downloads, rendered only when asked (a PDF takes a second; reruns must stay fast)."""
     _ = tr()
     kind = st.selectbox(_("Handout format"), list(saved.EXPORTS), key=f"handout_kind_{view.short_id}",
-                        format_func=lambda k: _(saved.EXPORTS[k][0]))
+                        format_func=lambda k: _(saved.EXPORTS[k][0]), placeholder=choice_hint(saved.EXPORTS))
     cache_key = f"handout_{view.short_id}_{kind}_{lang()}"
     if st.button(_("Prepare the file"), key=f"handout_make_{view.short_id}"):
         with st.spinner(_("Drawing the handout…")):

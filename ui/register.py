@@ -26,7 +26,7 @@ from atlas.ogp.register import (
 )
 from atlas.places import units
 from atlas.places.gazetteer import region_name
-from ui.common import lang, legend, show_user_error, tr
+from ui.common import choice_hint, lang, legend, show_user_error, tr
 from ui.mapframe import show_map, static_map
 from ui.state import store
 
@@ -163,7 +163,8 @@ def edit_section() -> None:
         st.caption(_("Entries made in this browser session open without typing the key."))
         return
     labels = {e.id: f"#{e.id} · {e.name}" for _k, e in found}
-    chosen = st.selectbox(_("Your entry"), list(labels), key=P + "mine", format_func=labels.get)
+    chosen = st.selectbox(_("Your entry"), list(labels), key=P + "mine", format_func=labels.get,
+                          placeholder=choice_hint(labels))
     key, entry = next((k, e) for k, e in found if e.id == chosen)
     if entry_form(f"{P}edit{entry.id}", entry, key) is not None:
         st.success(_("Entry {id} is changed.").format(id=entry.id))
@@ -193,7 +194,8 @@ def _notes(entries: list[Entry], theme: str | None) -> dict[str, str]:
 def theme_picker(key: str) -> str | None:
     _ = tr()
     return st.selectbox(_("Theme"), [None, *THEMES], key=key,
-                        format_func=lambda t: _("all themes") if t is None else _(THEMES[t].label))
+                        format_func=lambda t: _("all themes") if t is None else _(THEMES[t].label),
+                        placeholder=choice_hint())
 
 
 def live_map(entries: list[Entry], level: int, measure: str, theme: str | None) -> None:
@@ -249,7 +251,7 @@ def live_section() -> None:
     measures = ["organisations", "activities"] + (["per_10k"] if level == 1 else [])
     measure = c2.selectbox(_("Show"), measures, key=P + "measure", format_func=lambda m: {
         "organisations": _("Organisations"), "activities": _("Activities"),
-        "per_10k": _("Beneficiaries per 10,000 people")}[m])
+        "per_10k": _("Beneficiaries per 10,000 people")}[m], placeholder=choice_hint(measures))
     with c3:
         theme = theme_picker(P + "theme")
     if level == 2:
@@ -286,7 +288,8 @@ def official_series(theme: str) -> tuple[dict, str, int] | None:
 def gaps_section() -> None:
     _ = tr()
     c1, c2 = st.columns(2)
-    theme = c1.selectbox(_("Theme"), list(THEMES), key=P + "gap_theme", format_func=lambda t: _(THEMES[t].label))
+    theme = c1.selectbox(_("Theme"), list(THEMES), key=P + "gap_theme", format_func=lambda t: _(THEMES[t].label),
+                         placeholder=choice_hint(THEMES))
     wide = c2.toggle(_("Count whole-country activities as work in every rayon"), key=P + "gap_wide")
     entries = entries_now()
     found = official_series(theme)

@@ -11,7 +11,7 @@ from atlas.errors import UserError
 from atlas.ogp import NOT_IN_DATA, monitoring
 from atlas.ogp.reports import EARLIEST_OBSERVATION, NATIONAL, STATUSES, Report, ReportInvalid, local_today
 from atlas.places.gazetteer import CODES
-from ui.common import lang, show_user_error, tr
+from ui.common import choice_hint, lang, show_user_error, tr
 from ui.state import editor_key, store
 
 KEPT_KEY = "reports_kept_key"
@@ -127,7 +127,8 @@ def edit_section() -> None:
         st.caption(_("No reports of yours yet in this session."))
         return
     labels = {rid: f"#{rid} · {r.commitment_id} · {r.organisation} · {r.observed_on}" for rid, (r, _k) in mine.items()}
-    rid = st.selectbox(_("Your report"), list(labels), key="reports_mine", format_func=labels.get)
+    rid = st.selectbox(_("Your report"), list(labels), key="reports_mine", format_func=labels.get,
+                       placeholder=choice_hint(labels))
     report, key = mine[rid]
     if report_form(f"edit{rid}", report, key) is not None:
         st.success(_("Report {id} is changed.").format(id=rid))

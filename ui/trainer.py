@@ -17,7 +17,7 @@ from atlas.errors import UserError
 from atlas.i18n import format_date
 from atlas.ogp import monitoring
 from atlas.security import PIN_ENV, PIN_GATE, trainer_pin
-from ui.common import lang, show_user_error, tr
+from ui.common import choice_hint, lang, show_user_error, tr
 from ui.state import store
 
 UNLOCKED = "trainer_unlocked_pin"
@@ -96,7 +96,8 @@ def moderation_section() -> None:
     st.dataframe(table.drop(columns=["link"]), hide_index=True, width="stretch", key="mod_table",
                  column_config={"hidden": st.column_config.CheckboxColumn(_("Hidden"))})
     labels = {int(r.id): f"#{r.id} · {r.commitment} · {r.organisation}" for r in table.itertuples()}
-    rid = st.selectbox(_("Report"), list(labels), key="mod_report", format_func=labels.get)
+    rid = st.selectbox(_("Report"), list(labels), key="mod_report", format_func=labels.get,
+                       placeholder=choice_hint(labels))
     c1, c2, c3, c4 = st.columns(4)
     action = None
     if c1.button(_("Hide"), key="mod_hide"):
@@ -166,7 +167,8 @@ def reference_section() -> None:
     inactive = [int(v) for v, active in zip(versions["version"], versions["active"], strict=True) if not active]
     if inactive:
         chosen = st.selectbox(_("Restore an earlier version"), inactive, key="ref_restore_version",
-                              format_func=lambda v: _("version {version}").format(version=v))
+                              format_func=lambda v: _("version {version}").format(version=v),
+                              placeholder=choice_hint(inactive))
         if st.button(_("Restore"), key="ref_restore"):
             try:
                 store().activate_reference_version(chosen, trainer_unlocked())

@@ -21,7 +21,7 @@ from atlas.errors import UserError
 from atlas.i18n import N_, Msg
 from atlas.places import gazetteer, rayons, units
 from atlas.values import breakdowns, userdata
-from ui.common import lang, legend
+from ui.common import choice_hint, lang, legend
 from ui.levels import level_switch
 from ui.mapframe import show_map, static_map
 
@@ -142,7 +142,8 @@ def guesses(up: read.Upload, key: str, _: T) -> None:
         with col:
             st.selectbox(labels[name], options, index=0, key=f"upload_opt_{name}", format_func=fmt[name],
                          on_change=_set_override, args=(key, name),
-                         help=_("Guessed from the file. Change it if the table below looks wrong."))
+                         help=_("Guessed from the file. Change it if the table below looks wrong."),
+                         placeholder=choice_hint(options))
     if g.get("encoding") and g["encoding"].value == "text":
         st.caption(_("Pasted text needs no encoding; the other guesses can be changed here."))
 
@@ -178,7 +179,8 @@ def roles(up: read.Upload, _: T) -> userdata.Choices:
     def pick(label: str, role: str, value: str | None, options: list) -> str | None:
         opts = [None, *options]
         return st.selectbox(label, opts, index=opts.index(value) if value in opts else 0,
-                            key=f"upload_role_{role}", format_func=lambda c: none if c is None else str(c))
+                            key=f"upload_role_{role}", format_func=lambda c: none if c is None else str(c),
+                            placeholder=choice_hint(opts))
 
     a, b, c, d = st.columns(4)
     with a:
@@ -216,7 +218,8 @@ def level_choice(up: read.Upload, guess: userdata.Choices, region: str | None, c
         opts = [None, *[c for c in columns if c != region]]
         oblast = st.selectbox(_("Oblast column (settles names shared by several units)"), opts,
                               index=opts.index(guess.oblast_col) if guess.oblast_col in opts else 0,
-                              key="upload_role_oblast", format_func=lambda c: _("(none)") if c is None else str(c))
+                              key="upload_role_oblast", format_func=lambda c: _("(none)") if c is None else str(c),
+                              placeholder=choice_hint(opts))
     return level, oblast
 
 
@@ -239,14 +242,15 @@ def filters(up: read.Upload, choices: userdata.Choices, _: T) -> dict:
         with col:
             pick = st.selectbox(plain(b.column), options, index=0 if b.default is not None else len(options) - 1,
                                 key=f"upload_filter_{b.column}",
-                                format_func=lambda v: _("All rows, added up") if v == _ALL else str(v))
+                                format_func=lambda v: _("All rows, added up") if v == _ALL else str(v),
+                                placeholder=choice_hint(options))
         where[b.column] = None if pick == _ALL else pick
     if choices.year_col and choices.year_col in up.table:
         years = sorted(pd.to_numeric(up.table[choices.year_col], errors="coerce").dropna().unique().tolist())
         with cols[-1]:
             pick = st.selectbox(plain(choices.year_col), [_ALL, *years], index=0, key="upload_filter_year",
                                 format_func=lambda v: _("Every year (the map shows one at a time)")
-                                if v == _ALL else f"{v:g}")
+                                if v == _ALL else f"{v:g}", placeholder=choice_hint())
         where[choices.year_col] = None if pick == _ALL else pick
     return {k: v for k, v in where.items() if v is not None}
 
