@@ -167,8 +167,6 @@ def ranked_bar_html(
     ordered = values.sort_values(ascending=False, na_position="last")
     top = float(ordered.max()) if ordered.notna().any() and ordered.max() > 0 else 1.0
     avg = None if average is None or pd.isna(average) else min(100.0, max(0.0, float(average)) / top * 100)
-    # A dotted line at the national average, drawn in every row so the rows make one line.
-    line = f"<span class='rb-line' style='left:{avg:.1f}%'></span>" if avg is not None else ""
     rows = []
     for code, value in ordered.items():
         name = html.escape(names.get(code, code))
@@ -176,18 +174,22 @@ def ranked_bar_html(
         color = color if color and _HEX.fullmatch(color) else NO_DATA_BAR
         width = 0.0 if pd.isna(value) else max(0.0, float(value)) / top * 100
         text = html.escape(no_data_label if pd.isna(value) else fmt(value))
+        # the bar (and the average's dotted line) are drawn by the stylesheet from two variables: a
+        # rayon ranking has 55 rows, resent whenever the palette changes
         rows.append(
-            f"<div class='rb-row' role='listitem'><span class='rb-name'>{name}</span><span class='rb-area'>"
-            f"<span class='rb-bar' style='width:{width:.1f}%;background:{color}'></span>{line}</span>"
+            f"<div class='rb-row' role='listitem'><span class='rb-name'>{name}</span>"
+            f"<span class='rb-area' style='--w:{width:.1f}%;--c:{color}'></span>"
             f"<span class='rb-value'>{text}</span></div>"
         )
-    if avg is not None:
-        rows.append(
-            f"<div class='rb-row' role='listitem'><span class='rb-name'></span><span class='rb-area'>"
-            f"<span class='rb-avg' style='left:{avg:.1f}%'>{html.escape(average_label)}: "
-            f"{html.escape(fmt(average))}</span></span><span class='rb-value'></span></div>"
-        )
-    return f"<div class='rb' role='list'>{''.join(rows)}</div>{RANKED_BAR_CSS}"
+    if avg is None:
+        return f"<div class='rb' role='list'>{''.join(rows)}</div>{RANKED_BAR_CSS}"
+    rows.append(
+        f"<div class='rb-row' role='listitem'><span class='rb-name'></span><span class='rb-area'>"
+        f"<span class='rb-avg'>{html.escape(average_label)}: "
+        f"{html.escape(fmt(average))}</span></span><span class='rb-value'></span></div>"
+    )
+    # a dotted line at the national average through every row, so the rows make one line
+    return f"<div class='rb rb-with-avg' role='list' style='--avg:{avg:.1f}%'>{''.join(rows)}</div>{RANKED_BAR_CSS}"
 
 
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
@@ -196,8 +198,10 @@ RANKED_BAR_CSS = """<style>
 .rb-row{display:flex;align-items:center;gap:.6em;margin:0;padding:.14em 0}
 .rb-name{flex:0 0 38%;text-align:right;color:#44525a;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .rb-area{flex:1;position:relative;height:1.3em}
-.rb-bar{position:absolute;left:0;top:0;bottom:0;border-radius:2px;min-width:2px}
-.rb-line{position:absolute;top:-.2em;bottom:-.2em;border-left:1.5px dotted #555}
-.rb-avg{position:absolute;top:0;transform:translateX(-50%);font-size:.8rem;color:#555;white-space:nowrap}
+.rb-area[style]::before{content:"";position:absolute;left:0;top:0;bottom:0;width:var(--w);background:var(--c);
+  border-radius:2px;min-width:2px}
+.rb-avg{position:absolute;top:0;left:var(--avg);transform:translateX(-50%);font-size:.8rem;color:#555;white-space:nowrap}
+.rb-with-avg .rb-row:not(:last-child) .rb-area::after{content:"";position:absolute;left:var(--avg);
+  top:-.2em;bottom:-.2em;border-left:1.5px dotted #555}
 .rb-value{flex:0 0 6.5em;white-space:nowrap;color:#1d2b33}
 </style>"""

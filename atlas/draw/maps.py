@@ -113,7 +113,7 @@ def _neighbour_layer() -> pdk.Layer:
 def _tooltip(style: RegionStyle, code: str) -> str:
     value = style.value_texts.get(code) or ""
     notes = [style.tooltip_notes[code]] if style.tooltip_notes.get(code) else []
-    return "\n".join([style.names.get(code, code), value, *notes, *style.tooltip_extra]).strip()
+    return "\n".join([style.names.get(code, code), value, *notes]).strip()
 
 
 def region_layers(style: RegionStyle, view: View | None = None) -> list[pdk.Layer]:
@@ -216,7 +216,7 @@ def region_deck(style: RegionStyle, extra_layers: Sequence[pdk.Layer] = (), fram
     layers = region_layers(style, view)
     top = [layer for layer in layers if layer.id in ("leaders", "labels")]
     base = [layer for layer in layers if layer.id not in ("leaders", "labels")]
-    return _deck([_neighbour_layer(), *base, *extra_layers, *top], view)
+    return _deck([_neighbour_layer(), *base, *extra_layers, *top], view, style.tooltip_extra)
 
 
 def points_layer(points: pd.DataFrame, color: str = "#c0392b") -> pdk.Layer:
@@ -312,14 +312,18 @@ def bubble_deck(style: RegionStyle, values: pd.Series, frame: Frame | None = Non
     view = country_view(frame)
     if style.labels and style.level == 1:
         layers.extend(label_layers(style, view))
-    return _deck(layers, view)
+    return _deck(layers, view, style.tooltip_extra)
 
 
-def _deck(layers: Sequence[pdk.Layer], view: View | None = None) -> CompactDeck:
+def _deck(layers: Sequence[pdk.Layer], view: View | None = None, footer: Sequence[str] = ()) -> CompactDeck:
+    """``footer``: lines under every tooltip (source, unit), written once in the template rather than
+    in each of 55 units' tooltips (the deck is resent whenever a colour changes)."""
     view = view or country_view()
+    # braces would be read as the template's fields
+    lines = [line.replace("{", "(").replace("}", ")") for line in footer if line]
     deck = CompactDeck(
         layers=[_sea_layer(), *layers], initial_view_state=view.view_state(), map_provider=None,
-        tooltip={"text": "{tooltip}", "style": {"whiteSpace": "pre-line", "fontSize": "13px"}},
+        tooltip={"text": "\n".join(["{tooltip}", *lines]), "style": {"whiteSpace": "pre-line", "fontSize": "13px"}},
     )
     deck.fitted = view
     return deck
@@ -393,7 +397,7 @@ def points_deck(style: RegionStyle, points: pd.DataFrame, kind: str = "points",
               point_layer(points, kind, colors)]
     if style.labels and style.level == 1:
         layers.extend(label_layers(dataclasses.replace(style, value_texts={}), view))
-    return _deck(layers, view)
+    return _deck(layers, view, style.tooltip_extra)
 
 
 def geojson_deck(collection: Mapping, colors: Mapping[str, str | None], tooltips: Mapping[str, str],

@@ -50,9 +50,9 @@ def test_html_ranked_bar_orders_scales_escapes_and_names_no_data():
     names = {"KG-N": "Naryn", "KG-T": "<script>x</script>", "KG-B": "Batken"}
     out = ranked_bar_html(values, names, {"KG-N": "#112233", "KG-T": "javascript:x"}, lambda v: f"{v:g}",
                           "No data", average=75.0, average_label="average")
-    widths = [float(w) for w in re.findall(r"rb-bar' style='width:([0-9.]+)%", out)]
+    widths = [float(w) for w in re.findall(r"style='--w:([0-9.]+)%", out)]
     assert widths == [100.0, 50.0, 0.0]  # highest first, proportional, no data has no bar
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert "javascript:" not in out  # a colour that is not #rrggbb is replaced
     assert out.index("&lt;script&gt;") < out.index("Naryn") < out.index("Batken")
-    assert "No data" in out and "average: 75" in out and "left:75.0%" in out
+    assert "No data" in out and "average: 75" in out and "--avg:75.0%" in out

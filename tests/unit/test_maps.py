@@ -119,9 +119,22 @@ def test_few_rows_are_flagged_in_the_tooltip():
 
 def test_tooltip_names_the_unit_even_when_labels_leave_it_out():
     deck = build(ViewSpec(lang="en"), builtin_table("ngo_sample")).deck
-    tips = [f["properties"]["tooltip"] for f in _layers(deck)["regions"]["data"]["features"]]
-    assert all("per 10,000 people" in t for t in tips), tips[0]
+    template = deck._tooltip["text"]  # what the browser fills in for the unit under the pointer
+    tips = [template.replace("{tooltip}", f["properties"]["tooltip"])
+            for f in _layers(deck)["regions"]["data"]["features"]]
+    assert all("per 10,000 people" in t and "Source: " in t for t in tips), tips[0]
     assert all("<" not in t for t in tips)
+
+
+def test_lines_shared_by_every_tooltip_are_sent_once_not_per_unit():
+    deck = build(ViewSpec(lang="en", level=2, dataset="elevation_rayons", column="elev_median_m",
+                          aggregation="mean", normalisation="none"),
+                 builtin_table("elevation_rayons")).deck
+    features = _layers(deck)["regions"]["data"]["features"]
+    assert len(features) == 55
+    assert not any("Source" in f["properties"]["tooltip"] for f in features)
+    assert deck.to_json().count("Source: ") == 0  # the template travels beside the JSON, once
+    assert deck._tooltip["text"].startswith("{tooltip}\n") and "Source: " in deck._tooltip["text"]
 
 
 def test_custom_geojson_deck_colours_by_id():
