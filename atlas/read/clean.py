@@ -57,8 +57,8 @@ def is_texty(col: pd.Series) -> bool:
 
 def clean_table(df: pd.DataFrame, first_line: int, decimal: str, opts: ReadOptions, report: ReadReport) -> pd.DataFrame:
     """Drop blank/totals/notes rows (reported with their lines) and convert number-like text columns."""
-    df = df.copy()
-    df.index = pd.RangeIndex(first_line, first_line + len(df))  # index = file line, for reporting
+    # index = file line, for reporting (a new frame: with copy-on-write the columns are not copied)
+    df = df.set_axis(pd.RangeIndex(first_line, first_line + len(df)), axis=0)
     blank = _blank_rows(df)
     keep = ~blank
     texty = [c for c in df.columns if is_texty(df[c])]
@@ -158,15 +158,23 @@ def _maybe_numeric(col: pd.Series, decimal: str, report: ReadReport) -> pd.Serie
     """Convert a text column when most of it reads as numbers; count and show the cells that do not."""
     # decide on a sample first: most text columns are names and cost nothing more
     sample = col.head(2000).dropna()
-    sample = sample[sample.astype(str).str.strip() != ""].head(500)
-    if sample.empty:
-        return col
     is_object = pd.api.types.is_object_dtype(col)
-    if is_object and sample.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all():
-        return pd.to_numeric(col, errors="coerce")  # Excel cells that are all real numbers
-    if is_object and not sample.map(lambda v: isinstance(v, str)).any():
-        return col  # dates or other objects: not numbers
-    if to_number(sample.astype(str), decimal).notna().mean() < 0.6:
+    if is_object:  # Excel cells or parsed dates: only text cells can be blank; one pass in Python
+        cells = [v for v in sample.tolist() if not (isinstance(v, str) and not v.strip())][:500]
+        if not cells:
+            return col
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in cells):
+            return pd.to_numeric(col, errors="coerce")  # Excel cells that are all real numbers
+        if not any(isinstance(v, str) for v in cells):
+            return col  # dates or other objects: not numbers
+        text = pd.Series([str(v) for v in cells], dtype=object)
+    else:
+        text = sample[sample.str.strip() != ""].head(500)
+        if text.empty:
+            return col
+    if text.str.contains(r"\d", regex=True).mean() < 0.6:
+        return col  # names: too few cells with a digit to be numbers (and cheaper to tell than parsing)
+    if to_number(text, decimal).notna().mean() < 0.6:
         return col
     if is_object:  # Excel cells: real numbers stay as they are, only text cells are parsed
         is_text = col.map(lambda v: isinstance(v, str))

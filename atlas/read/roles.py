@@ -60,6 +60,9 @@ def _code_column(df: pd.DataFrame, cols: list) -> str | None:
         if pd.api.types.is_float_dtype(df[col]):
             continue
         uniq = pd.Series(df[col].dropna().unique()[:300])
+        # the first 30 distinct values settle most columns (dates, names, counts) at a tenth of the cost
+        if len(uniq) > 30 and uniq.head(30).map(regions.match_code).notna().mean() < 0.5:
+            continue
         if len(uniq) and uniq.map(regions.match_code).notna().mean() >= 0.8:
             return col
     return None

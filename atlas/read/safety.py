@@ -65,7 +65,8 @@ def check_size(data: bytes) -> None:
 
     >>> check_size(b"a,b")
     """
-    if not data or not data.strip():
+    # only whitespace: look past the leading whitespace instead of stripping (copying) the whole file
+    if not data or not data.lstrip(b" \t\r\n\x0b\x0c")[:1]:
         raise UserError(Msg(N_("The file is empty.")))
     if len(data) > MAX_BYTES:
         raise UserError(

@@ -130,9 +130,15 @@ def _reencode(text: str, wrong: str, right: str, report: ReadReport, repaired: M
     return fixed
 
 
-def _sample_rows(text: str, sep: str) -> list[list[str]]:
-    """The first lines parsed with the csv module (quotes honoured); for guessing only."""
-    head = "\n".join(text[:200_000].splitlines()[:SAMPLE_LINES])
+def _head_lines(text: str) -> str:
+    """The first ``SAMPLE_LINES`` lines of ``text`` (searched in its first 200,000 characters)."""
+    return "\n".join(text[:200_000].splitlines()[:SAMPLE_LINES])
+
+
+def _sample_rows(text: str, sep: str, head: str | None = None) -> list[list[str]]:
+    """The first lines parsed with the csv module (quotes honoured); for guessing only.
+    ``head``: ``_head_lines(text)`` when the caller has it already."""
+    head = _head_lines(text) if head is None else head
     try:
         return [row for row in csv.reader(io.StringIO(head), delimiter=sep)]
     except csv.Error:
@@ -146,8 +152,9 @@ def guess_separator(text: str) -> tuple[str, str]:
     ';'
     """
     best, best_score = ",", (-1, 0)
+    head = _head_lines(text)
     for sep in SEPARATORS:
-        widths = [len(r) for r in _sample_rows(text, sep) if any(c.strip() for c in r)]
+        widths = [len(r) for r in _sample_rows(text, sep, head) if any(c.strip() for c in r)]
         if not widths:
             continue
         mode = max(set(widths), key=lambda w: (widths.count(w), w))
@@ -179,9 +186,13 @@ def guess_decimal(rows: list[list[str]], sep: str) -> str:
     if sep == ",":
         return "."
     cells = [c.strip() for r in rows for c in r]
-    comma = sum(bool(re.fullmatch(r"-?[\d\s\u00a0\u202f.]*\d,\d+", c)) for c in cells)
-    dot = sum(bool(re.fullmatch(r"-?[\d\s\u00a0\u202f,]*\d\.\d+", c)) for c in cells)
+    comma = sum(bool(_COMMA_NUMBER.fullmatch(c)) for c in cells)
+    dot = sum(bool(_DOT_NUMBER.fullmatch(c)) for c in cells)
     return "," if comma > dot else "."
+
+
+_COMMA_NUMBER = re.compile(r"-?[\d\s\u00a0\u202f.]*\d,\d+")
+_DOT_NUMBER = re.compile(r"-?[\d\s\u00a0\u202f,]*\d\.\d+")
 
 
 def _quote_scan(body: bytes, start: int) -> bool:
