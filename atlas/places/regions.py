@@ -379,7 +379,8 @@ def _present(raw: object) -> bool:
 def _report(rows: list[tuple[object, int, Match]]) -> pd.DataFrame:
     """The fixer's table: one row per distinct raw value, worst first."""
     order = {"none": 0, "ambiguous": 1, "fuzzy": 2, "total": 3}
-    df = pd.DataFrame(
+    rows = sorted(rows, key=lambda r: (order.get(r[2].method, 9), -r[1]))  # stable, as the table was
+    return pd.DataFrame(
         {
             "raw": [r for r, _, _ in rows],
             "rows": [n for _, n, _ in rows],
@@ -390,8 +391,6 @@ def _report(rows: list[tuple[object, int, Match]]) -> pd.DataFrame:
             "note": [m.note for _, _, m in rows],
         }
     )
-    df["_o"] = df["method"].map(order).fillna(9)
-    return df.sort_values(["_o", "rows"], ascending=[True, False]).drop(columns="_o").reset_index(drop=True)
 
 
 def batken_warnings(codes: pd.Series, years: pd.Series) -> list[Msg]:
@@ -460,6 +459,22 @@ def find_duplicates(codes: pd.Series, by: pd.Series | None = None) -> pd.DataFra
     return sizes[sizes["rows"] > 1].reset_index(drop=True)
 
 
+def _sum_by_code(cat: pd.Categorical, values: np.ndarray) -> pd.DataFrame:
+    """``aggregate_by_region(..., "sum")`` of float values as three bincounts: the sum, the values
+    present (a code whose values are all blank has no data, not a sum of zero) and the rows."""
+    k = np.asarray(cat.codes)
+    n = len(cat.categories)
+    listed = k >= 0
+    present = listed & ~np.isnan(values)
+    rows = np.bincount(k[listed], minlength=n)
+    counted = np.bincount(k[present], minlength=n)
+    sums = np.bincount(k[present], weights=values[present], minlength=n)
+    out = pd.DataFrame({"value": np.where(counted > 0, sums, np.nan), "rows": rows},
+                       index=pd.Index(list(cat.categories), dtype=object, name="code"))
+    order = [c for c in gazetteer.CODES if c in out.index and out.at[c, "rows"] > 0]
+    return out.loc[order]
+
+
 def aggregate_by_region(
     df: pd.DataFrame, codes: pd.Series, value_col: str | None, how: str = "sum"
 ) -> pd.DataFrame:
@@ -478,8 +493,10 @@ def aggregate_by_region(
         )
     # categorical keys: grouping 1M rows by 9 known codes is then an integer bincount, not hashing
     cat = codes.array if isinstance(codes.dtype, pd.CategoricalDtype) else pd.Categorical(codes.to_numpy())
-    key = pd.Series(cat, index=df.index, name="code")
     values = df[value_col] if value_col else pd.Series(1.0, index=df.index)
+    if how == "sum" and pd.api.types.is_float_dtype(values.dtype):
+        return _sum_by_code(cat, values.to_numpy(dtype=float, na_value=np.nan))
+    key = pd.Series(cat, index=df.index, name="code")
     grouped = values.groupby(key, sort=False, observed=True)
     # min_count=1: a region whose values are all blank has no data, not a sum of zero
     value = grouped.sum(min_count=1) if how == "sum" else grouped.agg(how)
