@@ -17,6 +17,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from atlas.draw.builder import Built, build, build_fixed
 from atlas.draw.compose import Composed
 from atlas.draw.fit import Frame
+from atlas.draw.maps import country_view
 from atlas.draw.views import ViewSpec
 from atlas.errors import UserError
 from atlas.keep import SavedView, Story
@@ -167,13 +168,14 @@ def slide_title(text: str) -> None:
 
 def draw_slide(view: SavedView, height: int = 470) -> Built | None:
     """The map with its legend, the note and the source line, large enough for the back of a room;
-    the map fits the country into its measured column at the slide's height."""
+    the map fits the country into its measured column, at most ``height`` tall (on a phone's narrow
+    column the country's own shape sets a lower height: no band of empty sea under it)."""
     _ = tr()
     left, right = st.columns([3, 2], gap="medium")
     with left:
         key = f"slide_map_{view.short_id}"
         frame, webgl = measure(key)
-        built = composed_slide(view, Frame(frame.width, height))
+        built = composed_slide(view, Frame(frame.width, min(height, country_view(Frame(frame.width)).height)))
         if built is None:
             return None
         c = built.composed
