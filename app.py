@@ -48,7 +48,8 @@ PAGES = {
     ],
 }
 
-navigation = st.navigation(PAGES)
+# expanded: every page listed, without Streamlit's English "View N more" button (its text cannot be translated)
+navigation = st.navigation(PAGES, expanded=True)
 st.sidebar.markdown("### Achyk Atlas")  # i18n: ok (product name)
 st.sidebar.caption(_("Open data on Kyrgyzstan's regions, for civil society. Works without internet."))
 language_switch()
