@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 import zlib
 
@@ -60,13 +61,16 @@ def content_key(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_NOT_BLANK = re.compile(rb"\S")  # bytes patterns: ASCII whitespace only, as bytes.strip()
+
+
 def check_size(data: bytes) -> None:
     """Refuse empty uploads and uploads over ``MAX_BYTES``.
 
     >>> check_size(b"a,b")
     """
-    # only whitespace: look past the leading whitespace instead of stripping (copying) the whole file
-    if not data or not data.lstrip(b" \t\r\n\x0b\x0c")[:1]:
+    # only whitespace: search for one other byte instead of stripping (copying) the whole file
+    if not _NOT_BLANK.search(data):
         raise UserError(Msg(N_("The file is empty.")))
     if len(data) > MAX_BYTES:
         raise UserError(
