@@ -28,7 +28,8 @@ with st.container(border=True):
     irm_field = c3.selectbox(
         _("IRM assessment"), [None, *monitoring.IRM_FIELDS], key="ogp_irm_field",
         format_func=lambda f: _("any") if f is None else _(monitoring.IRM_FIELDS[f]),
-     placeholder=choice_hint())
+        placeholder=choice_hint(),
+    )
     values = sorted(set(table[irm_field].str.strip())) if irm_field else []
     irm_value = c4.selectbox(
         _("Value"), values, key="ogp_irm_value", disabled=not irm_field,

@@ -31,7 +31,8 @@ else:
         _("Indicator"), list(datasets.INDICATORS), key="overview_indicator",
         index=list(datasets.INDICATORS).index(linked) if linked in datasets.INDICATORS else 0,
         format_func=lambda k: _(datasets.INDICATORS[k].label),
-     placeholder=choice_hint(datasets.INDICATORS))
+        placeholder=choice_hint(datasets.INDICATORS),
+    )
     indicator = datasets.indicator(key)
     dataset = datasets.DATASETS[indicator.dataset]
     if dataset.is_sample:
