@@ -145,14 +145,14 @@ def _sample_rows(text: str, sep: str, head: str | None = None) -> list[list[str]
         return [line.split(sep) for line in head.splitlines()]
 
 
-def guess_separator(text: str) -> tuple[str, str]:
+def guess_separator(text: str, head: str | None = None) -> tuple[str, str]:
     """The separator giving the most lines with the same (largest) number of fields.
 
     >>> guess_separator("a;b;c\\n1,5;2;3\\n")[0]
     ';'
     """
     best, best_score = ",", (-1, 0)
-    head = _head_lines(text)
+    head = _head_lines(text) if head is None else head
     for sep in SEPARATORS:
         widths = [len(r) for r in _sample_rows(text, sep, head) if any(c.strip() for c in r)]
         if not widths:
@@ -221,9 +221,10 @@ def read_text(data: bytes, opts: ReadOptions, progress: Progress) -> Upload:
     text = _decode(data, opts, report)
     if not text.strip():
         raise UserError(Msg(N_("The file is empty.")))
-    sep, why = (opts.separator, "chosen") if opts.separator else guess_separator(text)
+    head = _head_lines(text)  # split once for every guess below
+    sep, why = (opts.separator, "chosen") if opts.separator else guess_separator(text, head)
     report.guesses["separator"] = Guess(sep, list(SEPARATORS), why)
-    rows = _sample_rows(text, sep)
+    rows = _sample_rows(text, sep, head)
     header = opts.header_row if opts.header_row is not None else guess_header(rows)
     report.guesses["header_row"] = Guess(header, list(range(min(len(rows), 20))), "first well-filled row")
     decimal = opts.decimal or guess_decimal(rows[header + 1 :], sep)
